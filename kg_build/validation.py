@@ -1,0 +1,129 @@
+"""SHACL validation of RDF against the project's shapes, with the ontology and vocabularies.
+
+pyshacl is the reference validator. The shapes graph is parsed once and reused. The data graph is
+validated as a read-only union with the ontology and the vocabularies, so class targets see
+rdfs:subClassOf and the concept-scheme shapes see skos:inScheme. (pyshacl's own ont_graph mixing
+copies only RDFS/OWL axioms, not SKOS concepts, and copies them again for every graph.)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import pyshacl
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
+from rdflib.namespace import RDF, SH
+
+from . import ontology
+
+VIOLATION = "Violation"
+WARNING = "Warning"
+INFO = "Info"
+
+
+@dataclass(frozen=True, order=True)
+class ShapeResult:
+    """One SHACL validation result, reduced to what a researcher and a test need."""
+
+    severity: str  # Violation | Warning | Info
+    focus: str
+    path: str | None
+    component: str  # local name, e.g. MinCountConstraintComponent
+    shape: str | None  # IRI of the named source shape, None for an anonymous one
+    message: str
+    value: str | None = None
+
+    @property
+    def key(self) -> tuple:
+        """What the shape tests compare: focus node, path, component, severity."""
+        return (self.focus, self.path, self.component, self.severity)
+
+
+@dataclass(frozen=True)
+class ShapeReport:
+    results: tuple[ShapeResult, ...]
+
+    @property
+    def violations(self) -> tuple[ShapeResult, ...]:
+        return tuple(r for r in self.results if r.severity == VIOLATION)
+
+    @property
+    def warnings(self) -> tuple[ShapeResult, ...]:
+        return tuple(r for r in self.results if r.severity != VIOLATION)
+
+    def conforms(self, strict: bool = False) -> bool:
+        return not (self.results if strict else self.violations)
+
+
+def _term(t) -> str | None:
+    if t is None:
+        return None
+    if isinstance(t, BNode):
+        return None
+    return str(t)
+
+
+def _local(iri) -> str:
+    s = str(iri)
+    return s.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _shape_name(report: Graph, shape) -> str | None:
+    """A named shape's IRI; for an anonymous nested one, the named shape that holds it."""
+    seen = set()
+    while isinstance(shape, BNode) and shape not in seen:
+        seen.add(shape)
+        parent = next(report.subjects(SH.property, shape), None)
+        shape = parent
+    return _term(shape)
+
+
+def results_from_report(report: Graph) -> tuple[ShapeResult, ...]:
+    out = []
+    # only the report's own results: nested sh:detail results explain them and are not repeated
+    tops = [r for rep in report.subjects(RDF.type, SH.ValidationReport) for r in report.objects(rep, SH.result)]
+    for r in tops:
+        msg = report.value(r, SH.resultMessage)
+        value = report.value(r, SH.value)
+        out.append(
+            ShapeResult(
+                severity=_local(report.value(r, SH.resultSeverity)),
+                focus=str(report.value(r, SH.focusNode)),
+                path=_term(report.value(r, SH.resultPath)),
+                component=_local(report.value(r, SH.sourceConstraintComponent)),
+                shape=_shape_name(report, report.value(r, SH.sourceShape)),
+                message=str(msg) if msg is not None else "",
+                value=str(value) if isinstance(value, (URIRef, Literal)) else None,
+            )
+        )
+    return tuple(sorted(out))
+
+
+_SUPPORT: dict[int, Graph] = {}
+
+
+def support_graph() -> Graph:
+    """The ontology and the vocabularies: what every data graph is validated with (built once)."""
+    key = id(ontology.load_ontology()), id(ontology.load_vocabularies())
+    if key not in _SUPPORT:
+        _SUPPORT.clear()
+        _SUPPORT[key] = ontology.load_ontology() + ontology.load_vocabularies()
+    return _SUPPORT[key]
+
+
+def validate_graph(data: Graph, shapes: Graph | None = None, support: Graph | None = None) -> ShapeReport:
+    """Validate one data graph (a review's named graph, or RDF from another tool)."""
+    union = ReadOnlyGraphAggregate([data, support if support is not None else support_graph()])
+    _, report, _ = pyshacl.validate(
+        union,
+        shacl_graph=shapes if shapes is not None else ontology.load_shapes(),
+        inference="none",
+        inplace=True,
+        allow_warnings=False,
+    )
+    return ShapeReport(results_from_report(report))
+
+
+def merge(reports: Iterable[ShapeReport]) -> ShapeReport:
+    return ShapeReport(tuple(sorted(r for rep in reports for r in rep.results)))

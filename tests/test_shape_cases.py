@@ -1,0 +1,45 @@
+"""Every SHACL shape has passing and failing cases, and each case gives exactly its expected report."""
+from __future__ import annotations
+
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import RDF, SH
+
+from kg_build import ontology, validation
+from shapes_cases import CASES_DIR, all_cases, load_case
+
+CASES = all_cases()
+
+
+def test_case_folder_is_not_empty():
+    assert len(CASES) >= 2, f"no SHACL test cases under {CASES_DIR}"
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_shape_case(path, support_graph):
+    case = load_case(path)
+    report = validation.validate_graph(case.data, support=support_graph)
+    actual = {(r.focus, r.path, r.component, r.severity, r.shape) for r in report.results}
+    expected_keys = {e[:4] for e in case.expected}
+    assert {a[:4] for a in actual} == expected_keys, case.label
+    # where the case names the source shape, it must be the one that reported
+    for e in case.expected:
+        if e[4] is not None:
+            assert e in actual, f"{case.label}: expected source shape {e[4]}"
+    assert report.conforms(strict=True) == case.conforms
+
+
+def test_every_named_shape_has_a_passing_and_a_failing_case():
+    shapes = ontology.load_shapes()
+    top = {s for s in shapes.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)
+           and (any(shapes.objects(s, SH.targetClass)) or any(shapes.objects(s, SH.targetObjectsOf)))}
+    folders = {p.parent.name: set() for p in CASES}
+    for p in CASES:
+        folders[p.parent.name].add(p.stem.split("-", 1)[0])
+    missing = []
+    for s in sorted(top):
+        name = str(s).rsplit("#", 1)[-1]
+        kinds = folders.get(name, set())
+        if not {"pass", "fail"} <= kinds:
+            missing.append(f"{name} (has {sorted(kinds) or 'none'})")
+    assert not missing, "shapes without a pass and a fail case under tests/shapes/: " + ", ".join(missing)
