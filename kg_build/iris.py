@@ -86,7 +86,7 @@ def sub(node: URIRef, *segments: str) -> URIRef:
 ID_PATTERN = (
     r"^https://w3id\.org/sgkg/id/("
     r"review/[a-z0-9]+(-[a-z0-9]+)*(/(" + "|".join(REVIEW_PARTS) + r")/[a-z0-9]+(-[a-z0-9]+)*)?"
-    r"(/(board|case|time|evidence|target|selector|publisher|beginning|end|[0-9]+))*"
+    r"(/(board|local-authority|time|evidence|target|selector|publisher|beginning|end|[0-9]+))*"
     r"|case/[a-z0-9]+(-[a-z0-9]+)*"
     r"|annotator/[a-z0-9]+(-[a-z0-9]+)*"
     r"|local-authority/[EWSN][0-9]{8}"

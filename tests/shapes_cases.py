@@ -38,7 +38,8 @@ def _reachable(g: Graph, roots) -> set:
         seen.add(node)
         for t in g.triples((node, None, None)):
             triples.add(t)
-            if isinstance(t[2], BNode):
+            # sh:focusNode and sh:value point into the data (a blank focus node is data, not manifest)
+            if isinstance(t[2], BNode) and t[1] not in (SH.focusNode, SH.value):
                 todo.append(t[2])
         # rdf lists of mf:entries hang off blank nodes too
     return triples

@@ -1,0 +1,39 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Everything else is for contributors.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test build docs generate clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,docs]'
+	touch $(STAMP)
+
+## Build the knowledge graph of data/ into build/, print a summary and answer a sample question.
+demo: install
+	$(BIN)/sgkg build data/
+	$(BIN)/sgkg stats
+	$(BIN)/sgkg query run missed-opportunities-by-agency-type
+
+## Run the whole test suite (CI runs this).
+test: install
+	$(BIN)/python -m pytest
+
+build: install
+	$(BIN)/sgkg build data/
+
+## HTML documentation of the ontology and vocabularies into docs/ontology/ (pyLODE).
+docs: install
+	$(BIN)/python -m kg_build.docs docs/ontology
+
+## Regenerate what is derived from ontology/ (the closed Python namespace).
+generate: install
+	$(BIN)/python -m kg_build.codegen
+
+clean:
+	rm -rf build .pytest_cache

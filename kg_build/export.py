@@ -1,0 +1,102 @@
+"""Standard RDF exports of a built dataset, written byte-for-byte deterministically with pyoxigraph.
+
+- dataset.nq, dataset.trig: every named graph (reviews, ontology, vocabularies), sorted
+- graph.ttl: the reviews' triples merged into one graph (Turtle)
+- graph.jsonld: the same as JSON-LD, compacted with the prefixes of ontology/context.jsonld
+- void.ttl: a DCAT/VoID description: version, licence, triples, entities per class, the files
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import __version__, iris, rdfio
+from .atomic import atomic_write_bytes
+from .store import DATASET_GRAPH
+
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+FILES = {
+    "dataset.nq": ("application/n-quads", ox.RdfFormat.N_QUADS),
+    "dataset.trig": ("application/trig", ox.RdfFormat.TRIG),
+    "graph.ttl": ("text/turtle", ox.RdfFormat.TURTLE),
+    "graph.jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
+}
+
+
+def _sorted_quads(nquads: bytes) -> list[ox.Quad]:
+    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    return quads
+
+
+def write_exports(out: Path, nquads: bytes, review_graphs: list[str]) -> dict[str, Path]:
+    """Write every export under `out`; `nquads` is the whole dataset as sorted N-Quads."""
+    out.mkdir(parents=True, exist_ok=True)
+    quads = _sorted_quads(nquads)
+    reviews = set(review_graphs)
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads
+                      if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in reviews},
+                     key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    prefixes = rdfio.prefixes()
+    written = {}
+    atomic_write_bytes(out / "dataset.nq", nquads)
+    written["dataset.nq"] = out / "dataset.nq"
+    atomic_write_bytes(out / "dataset.trig", ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes))
+    written["dataset.trig"] = out / "dataset.trig"
+    atomic_write_bytes(out / "graph.ttl", ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
+    written["graph.ttl"] = out / "graph.ttl"
+    atomic_write_bytes(out / "graph.jsonld", ox.serialize(triples, format=ox.RdfFormat.JSON_LD, prefixes=prefixes))
+    written["graph.jsonld"] = out / "graph.jsonld"
+    return written
+
+
+VOID_QUERY_CLASSES = """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  GRAPH ?g { ?s a ?class } FILTER (?g IN (%s))
+} GROUP BY ?class ORDER BY ?class
+"""
+
+
+def describe_dataset(store: ox.Store, review_graphs: list[str], files: dict[str, Path]) -> bytes:
+    """The DCAT/VoID description (Turtle) of the dataset in `store` and its export files."""
+    D = f"<{DATASET_GRAPH}>"
+    graphs = ", ".join(f"<{g}>" for g in sorted(review_graphs)) or "<urn:none>"
+    n_triples = sum(1 for g in review_graphs for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+    lines = [
+        "@prefix dcat: <http://www.w3.org/ns/dcat#> .",
+        "@prefix dcterms: <http://purl.org/dc/terms/> .",
+        "@prefix void: <http://rdfs.org/ns/void#> .",
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .",
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+        "",
+        f"{D} a dcat:Dataset , void:Dataset ;",
+        '    dcterms:title "Safeguarding Review Knowledge Graph"@en ;',
+        '    dcterms:description "Child safeguarding case reviews published in England, annotated and '
+        'mapped to the sgkg ontology: one named graph a review."@en ;',
+        f"    dcterms:license <{LICENSE}> ;",
+        f'    owl:versionInfo "{__version__}" ;',
+        f'    dcat:version "{__version__}" ;',
+        f"    dcterms:conformsTo <{iris.ONTOLOGY_IRI}> , <{iris.ontology_version_iri(__version__)}> ;",
+        f"    void:vocabulary <{iris.ONTOLOGY}> ;",
+        f'    void:uriSpace "{iris.ID}" ;',
+        f"    void:triples {n_triples} ;",
+        f'    dcterms:extent "{len(review_graphs)} reviews"@en ;',
+    ]
+    parts = []
+    for row in store.query(VOID_QUERY_CLASSES % graphs):
+        parts.append(f"[ void:class <{row['class'].value}> ; void:entities {row['n'].value} ]")
+    if parts:
+        lines.append("    void:classPartition " + " ,\n        ".join(parts) + " ;")
+    dists = []
+    for name, path in sorted(files.items()):
+        media = FILES[name][0]
+        data = path.read_bytes()
+        dists.append(
+            f"[ a dcat:Distribution ; dcterms:title \"{name}\" ; "
+            f"dcat:mediaType \"{media}\" ; dcat:byteSize \"{len(data)}\"^^xsd:nonNegativeInteger ; "
+            f"dcterms:identifier \"sha256:{hashlib.sha256(data).hexdigest()}\" ]"
+        )
+    lines.append("    dcat:distribution " + " ,\n        ".join(dists) + " .")
+    return ("\n".join(lines) + "\n").encode("utf-8")

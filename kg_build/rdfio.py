@@ -1,0 +1,36 @@
+"""Moving RDF between rdflib graphs, canonical N-Quads text and pyoxigraph, deterministically.
+
+The canonical form of a review's graph is its sorted N-Quads lines: the same input gives the same
+bytes. Graphs with blank nodes (the ontology's axioms) are first relabelled canonically with rdflib's
+to_canonical_graph so their labels do not depend on parse order.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from rdflib import BNode, Graph, URIRef
+from rdflib.compare import to_canonical_graph
+
+from . import paths
+
+
+def nquads_lines(graph: Graph, name: URIRef) -> list[str]:
+    """The graph's triples as sorted N-Quads lines in the named graph `name`."""
+    g = graph
+    if any(isinstance(t, BNode) for triple in graph for t in (triple[0], triple[2])):
+        g = to_canonical_graph(graph)
+    nt = g.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    suffix = f" <{name}> ."
+    return sorted(line[:-2] + suffix for line in nt.splitlines() if line.strip())
+
+
+def nquads_text(lines: list[str]) -> str:
+    return "".join(line + "\n" for line in lines)
+
+
+@lru_cache(maxsize=1)
+def prefixes() -> dict[str, str]:
+    """Prefixes for Turtle/TriG/JSON-LD output: the ones of ontology/context.jsonld."""
+    ctx = json.loads(paths.context_file().read_text(encoding="utf-8"))["@context"]
+    return {k: v for k, v in sorted(ctx.items()) if isinstance(v, str)}

@@ -1,0 +1,156 @@
+"""Safe YAML reading that keeps, for every value, the line and column it came from.
+
+PyYAML composes the document into nodes (which carry their marks); we turn the nodes into plain
+values ourselves, so nothing is ever constructed from a tag: any tag beyond YAML's core schema is
+refused, alias expansion is bounded, and so is the file size. Scalars stay the text the annotator
+wrote (a date stays "2013-10", not a datetime), typed later by the annotation schema.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import InputError, Problem
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_NODES = 200_000  # values visited, aliases expanded: stops "billion laughs" documents
+
+CORE_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
+}
+
+
+@dataclass(frozen=True)
+class Pos:
+    line: int
+    column: int
+
+
+class Scalar(str):
+    """A scalar as written, with its YAML tag (str, int, bool, null, timestamp, float)."""
+
+    pos: Pos
+    kind: str
+    quoted: bool
+
+    def __new__(cls, value: str, pos: Pos, kind: str, quoted: bool):
+        obj = super().__new__(cls, value)
+        obj.pos, obj.kind, obj.quoted = pos, kind, quoted
+        return obj
+
+
+class Mapping(dict):
+    """A mapping whose keys are Scalars; `pos` is where it starts, `key_pos` where each key is."""
+
+    pos: Pos
+
+    def __init__(self, pos: Pos):
+        super().__init__()
+        self.pos = pos
+        self.key_pos: dict[str, Pos] = {}
+
+
+class Sequence(list):
+    pos: Pos
+
+    def __init__(self, pos: Pos):
+        super().__init__()
+        self.pos = pos
+
+
+def _pos(node: yaml.Node) -> Pos:
+    return Pos(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Converter:
+    def __init__(self, file: str):
+        self.file = file
+        self.count = 0
+        self.problems: list[Problem] = []
+
+    def convert(self, node: yaml.Node) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise InputError([Problem(self.file, *_astuple(_pos(node)),
+                                      f"the document expands to more than {MAX_NODES} values",
+                                      "aliases are expanded; write the values out, or split the file",
+                                      rule="yaml-size")])
+        if node.tag not in CORE_TAGS:
+            self.problems.append(Problem(self.file, *_astuple(_pos(node)),
+                                         f"tag {node.tag!r} is not allowed",
+                                         "remove the tag: annotation files use plain YAML values only",
+                                         rule="yaml-tag"))
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            kind = node.tag.rsplit(":", 1)[-1]
+            return Scalar(node.value, _pos(node), kind, node.style not in (None, ""))
+        if isinstance(node, yaml.SequenceNode):
+            out = Sequence(_pos(node))
+            out.extend(self.convert(item) for item in node.value)
+            return out
+        out = Mapping(_pos(node))
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(Problem(self.file, *_astuple(_pos(key_node)),
+                                             "a key must be a plain word", rule="yaml-key"))
+                continue
+            key = key_node.value
+            if key in out:
+                self.problems.append(Problem(self.file, *_astuple(_pos(key_node)),
+                                             f"key {key!r} appears twice in this mapping",
+                                             f"the first is on line {out.key_pos[key].line}; keep one",
+                                             rule="yaml-duplicate-key"))
+                continue
+            out.key_pos[key] = _pos(key_node)
+            out[key] = self.convert(value_node)
+        return out
+
+
+def _astuple(p: Pos) -> tuple[int, int]:
+    return p.line, p.column
+
+
+def load_yaml(path: Path, display: str | None = None) -> Any:
+    """Read one YAML document; raises InputError with every syntax or safety problem found."""
+    file = display or str(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError([Problem(file, 0, 0, f"the file is {size} bytes, over the {MAX_FILE_BYTES} limit",
+                                  "one review a file; split it if it holds several", rule="yaml-size")])
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(file, 0, 0, f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                  "save it as UTF-8", rule="yaml-encoding")]) from None
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        what = exc.problem or "invalid YAML"
+        if exc.context:
+            what = f"{exc.context}, {what}"
+        raise InputError([Problem(file, line, col, f"YAML syntax error: {what}",
+                                  "check indentation, colons and quotes around this point",
+                                  rule="yaml-syntax")]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(file, 0, 0, f"YAML error: {exc}", rule="yaml-syntax")]) from None
+    nodes = [n for n in nodes if n is not None]
+    if not nodes:
+        raise InputError([Problem(file, 0, 0, "the file is empty",
+                                  "an annotation file holds one review: start from docs/annotation-guide.md",
+                                  rule="empty-file")])
+    if len(nodes) > 1:
+        raise InputError([Problem(file, _pos(nodes[1]).line, 1, "the file holds more than one YAML document",
+                                  "one review a file: move the second document to its own file",
+                                  rule="one-document")])
+    conv = _Converter(file)
+    value = conv.convert(nodes[0])
+    if conv.problems:
+        raise InputError(conv.problems)
+    return value
