@@ -8,11 +8,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import Graph
 
-from . import __version__, iris, rdfio
+from . import __version__, iris, paths, rdfio
 from .atomic import atomic_write_bytes
 from .store import DATASET_GRAPH
 
@@ -47,9 +49,30 @@ def write_exports(out: Path, nquads: bytes, review_graphs: list[str]) -> dict[st
     written["dataset.trig"] = out / "dataset.trig"
     atomic_write_bytes(out / "graph.ttl", ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
     written["graph.ttl"] = out / "graph.ttl"
-    atomic_write_bytes(out / "graph.jsonld", ox.serialize(triples, format=ox.RdfFormat.JSON_LD, prefixes=prefixes))
+    atomic_write_bytes(out / "graph.jsonld", compact_jsonld(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)))
     written["graph.jsonld"] = out / "graph.jsonld"
     return written
+
+
+def _canonical_json(value):
+    """Sort object keys and array items so the JSON text does not depend on graph order."""
+    if isinstance(value, dict):
+        return {k: _canonical_json(v) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        items = [_canonical_json(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def compact_jsonld(ntriples: bytes) -> bytes:
+    """JSON-LD compacted with ontology/context.jsonld (rdflib's serializer), in canonical order."""
+    g = Graph()
+    g.parse(data=ntriples.decode("utf-8"), format="nt")
+    context = json.loads(paths.context_file().read_text(encoding="utf-8"))["@context"]
+    doc = json.loads(g.serialize(format="json-ld", context=context, auto_compact=True))
+    doc = _canonical_json(doc)
+    doc["@context"] = context
+    return (json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
 
 
 VOID_QUERY_CLASSES = """
@@ -100,3 +123,23 @@ def describe_dataset(store: ox.Store, review_graphs: list[str], files: dict[str,
         )
     lines.append("    dcat:distribution " + " ,\n        ".join(dists) + " .")
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+EXPORT_NAMES = {"nq": "dataset.nq", "trig": "dataset.trig", "ttl": "graph.ttl", "jsonld": "graph.jsonld",
+                "void": "void.ttl"}
+
+
+def export_store(build_dir: Path, fmt: str, output: Path | None) -> Path | None:
+    """Copy one export of the last good build to `output` (atomically), or to standard output."""
+    import sys
+
+    source = Path(build_dir) / "export" / EXPORT_NAMES[fmt]
+    if not source.exists():
+        raise FileNotFoundError(f"no export at {source}: run `sgkg build` first")
+    data = source.read_bytes()
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return None
+    atomic_write_bytes(output, data)
+    return output

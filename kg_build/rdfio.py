@@ -12,7 +12,7 @@ from functools import lru_cache
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
-from . import paths
+from . import iris, paths
 
 
 def nquads_lines(graph: Graph, name: URIRef) -> list[str]:
@@ -31,6 +31,8 @@ def nquads_text(lines: list[str]) -> str:
 
 @lru_cache(maxsize=1)
 def prefixes() -> dict[str, str]:
-    """Prefixes for Turtle/TriG/JSON-LD output: the ones of ontology/context.jsonld."""
+    """Prefixes for Turtle/TriG/JSON-LD output: those of ontology/context.jsonld, less the project's
+    data and concept namespaces, whose local names hold '/' (Turtle would escape every one)."""
     ctx = json.loads(paths.context_file().read_text(encoding="utf-8"))["@context"]
-    return {k: v for k, v in sorted(ctx.items()) if isinstance(v, str)}
+    return {k: v for k, v in sorted(ctx.items())
+            if isinstance(v, str) and not v.startswith((iris.ID, iris.VOCAB))}

@@ -1,0 +1,156 @@
+"""`sgkg`: the command line, a thin layer over the library.
+
+Exit codes: 0 success; 1 the data does not conform (SHACL violations, or warnings with --strict);
+2 unusable input or usage (a file that cannot be loaded, a bad path or option).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .problems import InputError
+
+EXIT_OK, EXIT_NONCONFORMING, EXIT_UNUSABLE = 0, 1, 2
+
+
+class _Progress:
+    """A one-line progress counter on stderr, only on a terminal and never with --quiet."""
+
+    def __init__(self, enabled: bool, label: str):
+        self.enabled = enabled and sys.stderr.isatty()
+        self.label = label
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.enabled:
+            width = 30
+            filled = width * done // max(total, 1)
+            sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _print_problems(problems, quiet: bool) -> None:
+    for p in problems:
+        if quiet and p.severity != "error":
+            continue
+        print(p, file=sys.stderr)
+
+
+def cmd_build(args) -> int:
+    from .build import build
+
+    result = build(args.paths, Path(args.out), strict=args.strict, jobs=args.jobs,
+                   progress=_Progress(not args.quiet and not args.json, "building"))
+    if args.json:
+        print(json.dumps(result.summary(), indent=2))
+    else:
+        _print_problems(result.problems, args.quiet)
+        s = result.summary()
+        if not args.quiet:
+            state = "built" if result.written else "NOT built (previous build kept)"
+            print(f"{state}: {s['reviews']} reviews ({s['rebuilt']} rebuilt, {s['reviews'] - s['rebuilt']} "
+                  f"unchanged), {s['triples']} triples, {s['violations']} violations, "
+                  f"{s['warnings']} warnings -> {s['out']}")
+    return EXIT_OK if result.ok else EXIT_NONCONFORMING
+
+
+def cmd_validate(args) -> int:
+    from .checking import validate_paths
+
+    problems, checked = validate_paths(args.paths)
+    if args.json:
+        print(json.dumps({"files": checked, "problems": [p.as_dict() for p in problems]}, indent=2))
+    else:
+        _print_problems(problems, args.quiet)
+    errors = [p for p in problems if p.severity == "error"]
+    if not args.quiet and not args.json:
+        print(f"{len(checked)} files checked: {len(errors)} violations, {len(problems) - len(errors)} warnings")
+    failed = problems if args.strict else errors
+    return EXIT_NONCONFORMING if failed else EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from .export import export_store
+
+    target = export_store(Path(args.out), args.format, Path(args.output) if args.output else None)
+    if target is not None and not args.quiet:
+        print(f"wrote {target}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_stats(args) -> int:
+    from .stats import COUNTS, review_stats
+
+    rows = review_stats(Path(args.out))
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    headers = ["review"] + [c.replace("_", " ") for c in COUNTS]
+    table = [[r["review"].rsplit("/", 1)[-1]] + [str(r[c]) for c in COUNTS] for r in rows]
+    totals = ["total"] + [str(sum(r[c] for r in rows)) for c in COUNTS]
+    widths = [max(len(x) for x in col) for col in zip(headers, *table, totals)]
+    for line in [headers, *table, totals]:
+        print("  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(line, widths))))
+    return EXIT_OK
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sgkg", description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--version", action="version", version=f"sgkg {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p, out=True):
+        p.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+        if out:
+            p.add_argument("--out", default="build", help="build folder (default: build)")
+
+    p = sub.add_parser("build", help="annotation files -> validated store and exports in build/")
+    p.add_argument("paths", nargs="*", type=Path, default=[Path("data")], help="files or folders (default: data)")
+    p.add_argument("--strict", action="store_true", help="fail on warnings as well as violations")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="parallel workers (default: all cores)")
+    common(p)
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="check annotation files or RDF files against the shapes")
+    p.add_argument("paths", nargs="+", type=Path, help=".yaml, .ttl, .trig, .nt, .nq, .jsonld files or folders")
+    p.add_argument("--strict", action="store_true", help="fail on warnings as well as violations")
+    common(p, out=False)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("export", help="write the built dataset in one RDF format")
+    p.add_argument("--format", choices=["trig", "nq", "ttl", "jsonld", "void"], default="trig")
+    p.add_argument("--output", "-o", help="file to write (default: standard output)")
+    common(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("stats", help="counts per review on the built store")
+    common(p)
+    p.set_defaults(func=cmd_stats)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        n = len(exc.problems)
+        print(f"{n} problem{'s' if n != 1 else ''} in the input; nothing was written", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except FileNotFoundError as exc:
+        print(f"sgkg: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""The build: exports deterministic byte for byte, incremental, atomic, and sources never written."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph
+
+from kg_build import build, export, iris
+from kg_build.problems import InputError
+
+DATA = Path(__file__).parent / "data"
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("b") / "build"
+    result = build.build([DATA / "valid"], out, jobs=2)
+    assert result.ok and result.written, [str(p) for p in result.problems]
+    return out
+
+
+def test_build_writes_store_exports_and_manifest(built):
+    names = {p.name for p in (built / "export").iterdir()}
+    assert names == {"dataset.nq", "dataset.trig", "graph.ttl", "graph.jsonld", "void.ttl"}
+    assert (built / "manifest.json").exists() and (built / "store").is_dir()
+
+
+def test_exports_are_the_same_rdf_in_every_format(built):
+    ds_nq = Dataset().parse(built / "export" / "dataset.nq", format="nquads")
+    ds_trig = Dataset().parse(built / "export" / "dataset.trig", format="trig")
+    assert len(ds_nq) == len(ds_trig) > 0
+    merged_ttl = Graph().parse(built / "export" / "graph.ttl", format="turtle")
+    merged_jsonld = Graph().parse(built / "export" / "graph.jsonld", format="json-ld")
+    assert len(merged_ttl) == len(merged_jsonld)
+    from rdflib.compare import isomorphic
+
+    assert isomorphic(merged_ttl, merged_jsonld)
+
+
+def test_same_input_gives_identical_exports_twice(built, tmp_path):
+    again = tmp_path / "again"
+    build.build([DATA / "valid"], again, jobs=1)
+    a, b = _hashes(built / "export"), _hashes(again / "export")
+    assert a == b
+
+
+def test_store_holds_one_named_graph_per_review_plus_ontology_and_vocabularies(built):
+    store = ox.Store.read_only(str(built / "store"))
+    graphs = {g.value for g in store.named_graphs()}
+    assert str(iris.review("testshire-2020-child-a")) in graphs
+    assert str(iris.review("testshire-2021-baby-b")) in graphs
+    assert "https://w3id.org/sgkg/ontology" in graphs and "https://w3id.org/sgkg/vocab" in graphs
+
+
+def test_void_description_counts_triples_and_classes(built):
+    g = Graph().parse(built / "export" / "void.ttl")
+    triples = int(next(g.objects(None, iris_void("triples"))))
+    nq = [l for l in (built / "export" / "dataset.nq").read_text().splitlines()
+          if "/id/review/" in l.rsplit(" ", 2)[-2]]
+    assert triples == len(nq)
+    assert len(list(g.objects(None, iris_void("classPartition")))) > 5
+
+
+def iris_void(local: str):
+    from rdflib import URIRef
+
+    return URIRef("http://rdfs.org/ns/void#" + local)
+
+
+def test_unchanged_reviews_are_not_rebuilt(built, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(DATA / "valid", src)
+    out = tmp_path / "build"
+    first = build.build([src], out, jobs=1)
+    assert [r.cached for r in first.reviews] == [False, False]
+    second = build.build([src], out, jobs=1)
+    assert all(r.cached for r in second.reviews)
+    f = src / "minimal-review.yaml"
+    f.write_text(f.read_text().replace("Baby B bulletin", "Baby B learning bulletin"))
+    third = build.build([src], out, jobs=1)
+    assert {r.review_id: r.cached for r in third.reviews} == {
+        "testshire-2020-child-a": True, "testshire-2021-baby-b": False}
+    assert "Baby B learning bulletin" in (out / "export" / "graph.ttl").read_text()
+
+
+def test_a_nonconforming_build_leaves_the_previous_build(built, tmp_path):
+    out = tmp_path / "build"
+    shutil.copytree(built, out)
+    before = _hashes(out)
+    bad = tmp_path / "bad.yaml"
+    text = (DATA / "valid" / "minimal-review.yaml").read_text()
+    bad.write_text(text.replace('    evidence: {source: s1, quote: "bruise was not referred"}\n', ""))
+    result = build.build([bad], out, jobs=1)
+    assert not result.ok and not result.written
+    assert any("need evidence" in p.message for p in result.violations)
+    assert _hashes(out) == before
+
+
+def test_a_crash_while_writing_leaves_the_previous_build(built, tmp_path, monkeypatch):
+    out = tmp_path / "build"
+    shutil.copytree(built, out)
+    before = _hashes(out)
+    src = tmp_path / "src"
+    shutil.copytree(DATA / "valid", src)
+    (src / "minimal-review.yaml").write_text((src / "minimal-review.yaml").read_text().replace("2021", "2022"))
+
+    def boom(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(build, "write_exports", boom)
+    with pytest.raises(OSError):
+        build.build([src], out, jobs=1)
+    assert _hashes(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".build.staging")]
+
+
+def test_unusable_input_raises_with_every_problem_and_writes_nothing(tmp_path):
+    (tmp_path / "a.yaml").write_text("review: [\n")
+    (tmp_path / "b.yaml").write_text("")
+    out = tmp_path / "build"
+    with pytest.raises(InputError) as exc:
+        build.build([tmp_path], out)
+    files = {Path(p.file).name for p in exc.value.problems}
+    assert files == {"a.yaml", "b.yaml"}
+    assert not out.exists()
+
+
+def test_duplicate_review_ids_across_files_are_reported(tmp_path):
+    for name in ("one.yaml", "two.yaml"):
+        shutil.copy(DATA / "valid" / "minimal-review.yaml", tmp_path / name)
+    with pytest.raises(InputError) as exc:
+        build.build([tmp_path], tmp_path / "build")
+    assert any(p.rule == "duplicate-review-id" for p in exc.value.problems)
+
+
+def test_export_copies_one_format(built, tmp_path):
+    target = tmp_path / "x.ttl"
+    export.export_store(built, "ttl", target)
+    assert target.read_bytes() == (built / "export" / "graph.ttl").read_bytes()
