@@ -40,7 +40,7 @@ class DateValue:
 
 
 def parse_date(text: str) -> DateValue | None:
-    m = DATE_RE.match(text)
+    m = DATE_RE.fullmatch(text)
     if not m:
         return None
     year, month, day = m.group(1), m.group(2), m.group(3)
@@ -145,6 +145,9 @@ class _Checker:
             return
         if kind == schema.EVIDENCE:
             items = v if isinstance(v, Sequence) else [v]
+            if isinstance(v, Sequence) and not v:
+                self.problem(v.pos, f"{where} is an empty list", "give {source: …, quote: …}, or drop the key",
+                             "type")
             for i, item in enumerate(items):
                 self.check_mapping(item, schema.EVIDENCE_KEYS, where if len(items) == 1 else f"{where}[{i}]",
                                    section)
@@ -166,7 +169,7 @@ class _Checker:
             return
         pos, text = v.pos, str(v)
         if kind == schema.ID:
-            if not iris.LOCAL_ID.match(text):
+            if not iris.LOCAL_ID.fullmatch(text):
                 self.problem(pos, f"{where}: {text!r} is not a valid id",
                              "ids are lowercase letters, digits and single hyphens, e.g. mother, gp, mo1",
                              "id-format")
@@ -198,13 +201,13 @@ class _Checker:
             if v.kind != "bool":
                 self.problem(pos, f"{where}: {text!r} is not true or false", rule="type")
         elif kind == schema.INT:
-            if v.kind != "int" or int(text) < 0:
+            if v.kind != "int" or not text.isascii() or not text.isdigit():
                 self.problem(pos, f"{where}: {text!r} is not a whole number ≥ 0", rule="type")
         elif kind == schema.URL:
-            if not URL_RE.match(text):
+            if not URL_RE.fullmatch(text):
                 self.problem(pos, f"{where}: {text!r} is not an http(s) URL", rule="type")
         elif kind == schema.GSS:
-            if not iris.GSS_CODE.match(text):
+            if not iris.GSS_CODE.fullmatch(text):
                 self.problem(pos, f"{where}: {text!r} is not a GSS code",
                              "nine characters: E, W, S or N and eight digits, e.g. E06000046", "gss-format")
 
@@ -245,7 +248,7 @@ class _Checker:
                                  "is not given", "add review.local_authority", "dangling-ref")
                 continue
             if "@reviews" in allowed:
-                if not iris.LOCAL_ID.match(text):
+                if not iris.LOCAL_ID.fullmatch(text):
                     self.problem(v.pos, f"{where}: {text!r} is not a valid review id", rule="id-format")
                 continue
             if "@risk_factors" in allowed:
@@ -257,9 +260,10 @@ class _Checker:
             if target is None or target[0] not in sections:
                 pool = [i for i, (s, _) in self.ids.items() if s in sections]
                 close = _closest(text, pool)
-                hint = (f"did you mean {', '.join(close)}?" if close else
+                hint = (f"did you mean {', '.join(map(repr, close))}?" if close else
                         f"ids defined under {', '.join(sorted(sections))}: {', '.join(sorted(pool)) or 'none'}")
-                what = "is not defined" if target is None else f"is a {target[0][:-1] if target[0].endswith('s') else target[0]}, not one of {', '.join(sorted(sections))}"
+                what = ("is not defined" if target is None else
+                        f"is an entry of {target[0]}, not of {' or '.join(sorted(sections))}")
                 self.problem(v.pos, f"{where}: {text!r} {what}", hint, "dangling-ref")
 
     def check_semantics(self, tree: Mapping) -> None:
@@ -283,8 +287,8 @@ class _Checker:
                     v = item.get(k)
                     d = parse_date(v) if isinstance(v, Scalar) else None
                     if d and d.text > pub.text and not d.text.startswith(pub.text):
-                        self.problem(v.pos, f"{section[:-1] if section.endswith('s') else section} "
-                                     f"dated {v}, after the review was published ({published})",
+                        self.problem(v.pos, f"an entry of {section} is dated {v}, after the review was "
+                                     f"published ({published})",
                                      "an event cannot follow the review that reports it; check the date",
                                      "date-after-publication")
         for child in _walk_items(tree, "children"):
@@ -307,7 +311,7 @@ class _Checker:
             a = child.get("age")
             if isinstance(a, Mapping) and len(a) == 1:
                 unit, n = next(iter(a.items()))
-                if isinstance(n, Scalar) and n.kind == "int":
+                if isinstance(n, Scalar) and n.kind == "int" and n.isascii() and n.isdigit():
                     age = age_in_months(unit, int(n))
                     if age > 216:
                         self.problem(n.pos, f"age {n} {unit} is over 18 years",

@@ -1,7 +1,8 @@
-"""Generates kg_build/namespace.py, the closed Python namespace of the ontology's sg: terms.
+"""Generates what is derived from ontology/: the closed Python namespace of the sg: terms
+(kg_build/namespace.py) and the JSON Schema of the annotation format (docs/annotation.schema.json).
 
-Run `python -m kg_build.codegen` (or `make generate`) after editing ontology/sgkg.ttl; a test fails
-while the checked-in module differs from what this writes.
+Run `python -m kg_build.codegen` (or `make generate`) after editing ontology/; a test fails while a
+checked-in file differs from what this writes.
 """
 from __future__ import annotations
 
@@ -48,12 +49,15 @@ def render(g: Graph) -> str:
 
 
 def main() -> int:
+    from .atomic import atomic_write_text
+
     g = Graph().parse(paths.ontology_file(), format="turtle")
-    text = render(g)
-    tmp = TARGET.with_suffix(".py.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(TARGET)
+    atomic_write_text(TARGET, render(g))
     print(f"wrote {TARGET}")
+    from . import jsonschema_gen  # imports the namespace just written
+
+    atomic_write_text(jsonschema_gen.target(), jsonschema_gen.render())
+    print(f"wrote {jsonschema_gen.target()}")
     return 0
 
 

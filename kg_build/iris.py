@@ -29,7 +29,7 @@ REVIEW_PARTS = (
 
 
 def check_local_id(value: str) -> str:
-    if not LOCAL_ID.match(value):
+    if not LOCAL_ID.fullmatch(value):
         raise ValueError(f"{value!r} is not a valid id (lowercase letters, digits and hyphens)")
     return value
 
@@ -59,13 +59,13 @@ def annotator(annotator_id: str) -> URIRef:
 
 
 def local_authority(gss: str) -> URIRef:
-    if not GSS_CODE.match(gss):
+    if not GSS_CODE.fullmatch(gss):
         raise ValueError(f"{gss!r} is not a GSS code")
     return URIRef(f"{ID}local-authority/{gss}")
 
 
 def ons_geography(gss: str) -> URIRef:
-    if not GSS_CODE.match(gss):
+    if not GSS_CODE.fullmatch(gss):
         raise ValueError(f"{gss!r} is not a GSS code")
     return URIRef(ONS_GEOGRAPHY + gss)
 

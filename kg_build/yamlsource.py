@@ -99,6 +99,12 @@ class _Converter:
                 self.problems.append(Problem(self.file, *_astuple(_pos(key_node)),
                                              "a key must be a plain word", rule="yaml-key"))
                 continue
+            if key_node.tag not in CORE_TAGS:
+                self.problems.append(Problem(self.file, *_astuple(_pos(key_node)),
+                                             f"tag {key_node.tag!r} is not allowed",
+                                             "remove the tag: annotation files use plain YAML values only",
+                                             rule="yaml-tag"))
+                continue
             key = key_node.value
             if key in out:
                 self.problems.append(Problem(self.file, *_astuple(_pos(key_node)),
