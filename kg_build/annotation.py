@@ -110,7 +110,11 @@ class _Checker:
                 hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else \
                     f"allowed here: {', '.join(sorted(known))}"
                 self.problem(value.key_pos[name], f"unknown key {name!r} in {where}", hint, "unknown-key")
+        if "not_stated" in known and "not_stated" in value:
+            self._check_not_stated(value, keys, where)
         for k in keys:
+            if k.name == "not_stated":
+                continue
             if k.name not in value or _is_null(value[k.name]):
                 if k.required:
                     self.problem(value.pos, f"{where} lacks the required key {k.name!r}",
@@ -118,6 +122,21 @@ class _Checker:
                 continue
             self.check_value(value[k.name], k, k.name if not section else f"{where}.{k.name}",
                              section or k.name, value.key_pos[k.name])
+
+    def _check_not_stated(self, value: Mapping, keys: tuple[Key, ...], where: str) -> None:
+        allowed = [k.name for k in keys if k.unstated]
+        raw = value["not_stated"]
+        items = raw if isinstance(raw, Sequence) else [raw]
+        for item in items:
+            if not isinstance(item, Scalar):
+                self.problem(getattr(item, "pos", value.key_pos["not_stated"]),
+                             f"{where}.not_stated lists key names", f"allowed here: {', '.join(allowed)}", "type")
+            elif str(item) not in allowed:
+                self.problem(item.pos, f"{where}.not_stated: {str(item)!r} cannot be recorded as not stated here",
+                             f"allowed here: {', '.join(allowed) or 'none'}", "not-stated")
+            elif str(item) in value:
+                self.problem(item.pos, f"{where}: {str(item)!r} is both given and recorded as not stated",
+                             f"drop {item} from not_stated, or drop the {item} key", "not-stated")
 
     def check_value(self, v, key: Key, where: str, section: str, key_pos: Pos) -> None:
         kind = key.kind

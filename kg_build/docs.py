@@ -26,7 +26,11 @@ def build_docs(out_dir: Path) -> list[Path]:
 
     written = []
     page = out_dir / "index.html"
-    atomic_write_text(page, BANNER + OntPub(ontology=ontology.load_ontology()).make_html())
+    # pyLODE adds inferred triples to the graph it is given: give it a copy, never the shared one
+    onto = Graph()
+    for t in ontology.load_ontology():
+        onto.add(t)
+    atomic_write_text(page, BANNER + OntPub(ontology=onto).make_html())
     written.append(page)
     rows = []
     for f in paths.vocab_files():

@@ -76,10 +76,17 @@ def _value(key: Key, section: str) -> dict:
     return out
 
 
+def _not_stated(keys: tuple[Key, ...]) -> dict:
+    one = {"enum": [k.name for k in keys if k.unstated]}
+    return {"anyOf": [one, {"type": "array", "items": one, "minItems": 1}],
+            "description": "keys of this entry whose value the sources do not state"}
+
+
 def _object(keys: tuple[Key, ...], section: str) -> dict:
     return {
         "type": "object",
-        "properties": {k.name: _value(k, section or k.name) for k in keys},
+        "properties": {k.name: _not_stated(keys) if k.kind == schema.NOT_STATED else _value(k, section or k.name)
+                       for k in keys},
         "required": [k.name for k in keys if k.required],
         "additionalProperties": False,
     }

@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, XSD, Namespace
 from . import iris, ontology
 from .annotation import ReviewFile, age_in_months, parse_date, value_scheme
 from .namespace import SG
+from . import schema
 from .schema import THEME_SCHEMES
 from .yamlsource import Mapping, Pos, Scalar, Sequence
 
@@ -157,6 +158,12 @@ class _Mapper:
         self.provenance(s, m)
         return s
 
+    def not_stated(self, s: URIRef, m: Mapping, keys) -> None:
+        """sg:notStated for each key the annotator recorded as not stated by the sources."""
+        by_name = {k.name: k for k in keys}
+        for name in _list(m.get("not_stated")):
+            self.add(s, SG.notStated, by_name[str(name)].prop)
+
     def person(self, s: URIRef, m: Mapping) -> None:
         self.add(s, SG.referredToAs, Literal(str(m["as"])))
         self.add(s, RDFS.label, Literal(str(m["as"])))
@@ -191,6 +198,7 @@ class _Mapper:
         self.add(case, SG.reviewedIn, R)
         self.add(case, RDF.type, SG.Case)
         self.text(R, DCTERMS.description, rv.get("summary"))
+        self.not_stated(case, rv, _keys_of("review"))
         if rv.get("details_withheld") is not None:
             self.add(R, SG.detailsWithheld, Literal(str(rv["details_withheld"]).lower() in ("true", "yes"),
                                                     datatype=XSD.boolean))
@@ -232,6 +240,7 @@ class _Mapper:
                 self.add(pub, FOAF.name, Literal(str(m["publisher"])))
             if m.get("url") is not None:
                 self.add(s, FOAF.page, URIRef(str(m["url"])))
+            self.not_stated(s, m, _keys_of("sources"))
         if rv.get("reviewer") is not None:
             self.add(R, SG.reviewer, self.ref(rv["reviewer"]))
         # agencies
@@ -257,6 +266,7 @@ class _Mapper:
                 self.add(s, SG.ageInMonths, Literal(Decimal(age_in_months(unit, int(n))), datatype=XSD.decimal))
             if m.get("born") is not None:
                 self.add(s, SG.birthDate, self.date_literal(m["born"]))
+            self.not_stated(s, m, _keys_of("children"))
             out = m.get("outcome")
             if out is not None:
                 om = out if isinstance(out, Mapping) else None
@@ -321,6 +331,7 @@ class _Mapper:
                 self.add(s, SG.occasions, Literal(int(m["occasions"]), datatype=XSD.nonNegativeInteger))
             self.text(s, DCTERMS.description, m.get("summary"))
             self.when(s, m)
+            self.not_stated(s, m, _keys_of("events"))
             self.provenance(s, m, claim=False)
             self.add(s, SG.annotatedBy, self.annotator)
         for m in _list(t.get("information_sharing")):
@@ -339,6 +350,7 @@ class _Mapper:
             for e in _list(m.get("events")):
                 self.add(c, SG.relatedEvent, self.ref(e))
             self.text(c, DCTERMS.description, m["summary"])
+            self.not_stated(c, m, _keys_of("missed_opportunities"))
         for m in _list(t.get("findings")):
             c = self.claim(SG.Finding, "finding", m)
             self.codes(c, SG.theme, m["themes"], "findings", "themes")
@@ -359,6 +371,7 @@ class _Mapper:
             if m.get("status") is not None:
                 self.add(c, SG.recommendationStatus, self.code(SG.recommendationStatus, m["status"]))
             self.codes(c, SG.theme, m.get("themes"), "recommendations", "themes")
+            self.not_stated(c, m, _keys_of("recommendations"))
         for m in _list(t.get("systemic_factors")):
             c = self.claim(SG.SystemicFactorAssertion, "systemic-factor", m)
             self.add(c, SG.systemicFactor, self.code(SG.systemicFactor, m["factor"]))
@@ -379,6 +392,11 @@ class _Mapper:
             self.text(c, SG.inspectorate, m.get("inspectorate"))
             self.text(c, DCTERMS.description, m.get("summary"))
         return MappedReview(self.rf.review_id, R, self.g, self.origins, self.rf.display)
+
+
+def _keys_of(section: str):
+    """The keys of one entry of a section of the annotation format."""
+    return next(k for k in schema.SECTIONS if k.name == section).keys
 
 
 def map_review(rf: ReviewFile) -> MappedReview:

@@ -71,6 +71,7 @@ class SG(DefinedNamespace):
     namePublishedIn: URIRef
     notKnownTo: URIRef
     notSharedWith: URIRef
+    notStated: URIRef
     observedConcern: URIRef
     occasions: URIRef
     outcomeFor: URIRef

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rdflib.namespace import DCTERMS, Namespace
+
 from .namespace import SG
+
+TIME = Namespace("http://www.w3.org/2006/time#")
 
 # kinds of value
 ID = "id"            # a local id: lowercase letters, digits, hyphens
@@ -25,6 +29,7 @@ GSS = "gss"
 MAP = "map"          # a nested mapping
 LIST = "list"        # a list of mappings
 EVIDENCE = "evidence"  # {source, quote} or a list of them
+NOT_STATED = "not_stated"  # names of keys of this entry whose value the sources do not state
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class Key:
     keys: tuple["Key", ...] = ()      # for MAP/LIST: the keys of the nested mapping
     doc: str = ""
     shorthand: str | None = None      # MAP may be written as a plain scalar meaning this key
+    unstated: bool = False            # may be listed under not_stated (its `prop` is then recorded)
 
 
 def _keys(*ks: Key) -> tuple[Key, ...]:
@@ -55,7 +61,13 @@ WHEN = _keys(
     Key("date_text", TEXT, doc="the source's wording of when, e.g. 'in the weeks before his death'"),
 )
 
+NOT_STATED_KEY = Key("not_stated", NOT_STATED,
+                     doc="keys of this entry whose value the sources do not state, e.g. [publisher]")
+
 CLAIM = _keys(Key("evidence", EVIDENCE, doc="where the claim comes from"),) + WHEN
+EVENT_CLAIM = _keys(Key("evidence", EVIDENCE, doc="where the claim comes from"),
+                    Key("date", DATE, doc="when: a day, a month or a year", prop=TIME.hasTime, unstated=True),
+                    ) + WHEN[1:]
 
 RISK_FACTOR = _keys(
     Key("id", ID, doc="optional; defaults to {person}-{factor}"),
@@ -93,12 +105,14 @@ SECTIONS = _keys(
         Key("commissioned", DATE),
         Key("completed", DATE),
         Key("board", TEXT, True, doc="the board or partnership that published it"),
-        Key("local_authority", MAP, keys=_keys(Key("name", TEXT, True), Key("gss", GSS))),
+        Key("local_authority", MAP, keys=_keys(Key("name", TEXT, True), Key("gss", GSS)),
+            prop=SG.inLocalAuthority, unstated=True),
         Key("reviewer", REF, refs=("persons",)),
         Key("case", ID, doc="case id shared by reviews of one case; defaults to the review id"),
         Key("details_withheld", BOOL),
         Key("published_alongside", REFS, refs=("@reviews",), doc="ids of reviews published with it"),
         Key("summary", TEXT),
+        NOT_STATED_KEY,
     )),
     Key("annotation", MAP, True, keys=_keys(
         Key("annotator", MAP, True, keys=_keys(
@@ -111,14 +125,16 @@ SECTIONS = _keys(
         Key("id", ID, True),
         Key("type", CODE, True, prop=SG.sourceType),
         Key("title", TEXT, True),
-        Key("publisher", TEXT),
+        Key("publisher", TEXT, prop=DCTERMS.publisher, unstated=True),
         Key("published", DATE),
         Key("url", URL),
+        NOT_STATED_KEY,
     )),
     Key("children", LIST, True, keys=PERSON_COMMON + _keys(
         Key("age", MAP, keys=AGE_KEYS, doc="exactly one of years, months, weeks, days"),
         Key("born", DATE),
-        Key("outcome", MAP, keys=OUTCOME, shorthand="type"),
+        Key("outcome", MAP, keys=OUTCOME, shorthand="type", prop=SG.outcomeFor, unstated=True),
+        NOT_STATED_KEY,
     )),
     Key("persons", LIST, keys=PERSON_COMMON + _keys(
         Key("relation", CODES, prop=SG.relationshipToChild, doc="family members and carers"),
@@ -137,7 +153,7 @@ SECTIONS = _keys(
         Key("id", ID, True),
         Key("type", CODES, True, prop=SG.eventType),
         Key("incident", BOOL, doc="true for the incident in which the child was harmed or died"),
-        Key("agency", REFS, refs=("agencies",)),
+        Key("agency", REFS, refs=("agencies",), prop=SG.involvedAgency, unstated=True),
         Key("persons", REFS, refs=("persons", "children")),
         Key("children", REFS, refs=("children",)),
         Key("observed", CODES, prop=SG.observedConcern),
@@ -145,7 +161,8 @@ SECTIONS = _keys(
         Key("repeated", BOOL),
         Key("occasions", INT),
         Key("summary", TEXT),
-    ) + CLAIM),
+        NOT_STATED_KEY,
+    ) + EVENT_CLAIM),
     Key("information_sharing", LIST, keys=_keys(
         Key("id", ID, True),
         Key("held_by", REF, True, refs=("agencies",)),
@@ -157,8 +174,9 @@ SECTIONS = _keys(
         Key("id", ID, True),
         Key("type", CODES, True, prop=SG.missedOpportunityType),
         Key("agency", REFS, True, refs=("agencies",)),
-        Key("events", REFS, refs=("events",)),
+        Key("events", REFS, refs=("events",), prop=SG.relatedEvent, unstated=True),
         Key("summary", TEXT, True),
+        NOT_STATED_KEY,
     ) + CLAIM),
     Key("findings", LIST, keys=_keys(
         Key("id", ID, True),
@@ -175,9 +193,10 @@ SECTIONS = _keys(
     Key("recommendations", LIST, keys=_keys(
         Key("id", ID, True),
         Key("summary", TEXT, True),
-        Key("addressee", REFS, refs=("agencies", "@board", "@local_authority")),
+        Key("addressee", REFS, refs=("agencies", "@board", "@local_authority"), prop=SG.addressee, unstated=True),
         Key("status", CODE, prop=SG.recommendationStatus),
         Key("themes", CODES, prop=SG.theme, doc="finding-theme codes"),
+        NOT_STATED_KEY,
     ) + CLAIM),
     Key("systemic_factors", LIST, keys=_keys(
         Key("id", ID, True),
