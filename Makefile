@@ -18,7 +18,6 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/sgkg build data/
 	$(BIN)/sgkg stats
-	$(BIN)/sgkg query run missed-opportunities-by-agency-type
 
 ## Run the whole test suite (CI runs this).
 test: install

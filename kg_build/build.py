@@ -103,7 +103,7 @@ def shape_problems(mapped: mapping.MappedReview, report: validation.ShapeReport)
         line, col = _origin_of(r.focus, mapped.origins)
         path = f" [{r.path.rsplit('#', 1)[-1].rsplit('/', 1)[-1]}]" if r.path else ""
         out.append(Problem(mapped.file, line, col, f"{r.message}{path}",
-                           hint=f"focus {r.focus}" + (f", value {r.value}" if r.value else ""),
+                           hint=f"focus {r.focus}" + (f", value {r.value}" if r.value and r.value != r.focus else ""),
                            severity="error" if r.severity == validation.VIOLATION else "warning",
                            rule=r.shape or r.component))
     return out
