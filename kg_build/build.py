@@ -196,12 +196,31 @@ def build(
     result = BuildResult(out, reviews, problems, strict=strict)
     if not result.ok:
         return result
-    _write(out, reviews)
-    result.written = True
+    result.written = _write(out, reviews, result)
     return result
 
 
-def _write(out: Path, reviews: list[ReviewBuild]) -> None:
+def qc_problems(store, reviews: list[ReviewBuild]) -> list[Problem]:
+    """Rows of the QC queries (queries/qc/*-violation.rq) as problems, against the review's file."""
+    from . import queries
+
+    files = {str(mapping_iri(r.review_id)): r.file for r in reviews}
+    out = []
+    for q in queries.catalogue().values():
+        if not q.is_qc:
+            continue
+        for row in queries.run_local(q, store).records():
+            review = row.get("review") or ""
+            out.append(Problem(files.get(review, review or "ontology/"), 0, 0,
+                               f"{row.get('message') or q.summary}: {row.get('focus')}",
+                               hint=f"QC query {q.name}",
+                               severity="error" if q.severity == "error" else "warning", rule=q.name))
+    return sorted(out)
+
+
+def _write(out: Path, reviews: list[ReviewBuild], result: BuildResult) -> bool:
+    """Write everything to a staging folder, run the QC queries on its store, and put it in place
+    of `out` only if they pass. Returns whether it was put in place."""
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
     try:
@@ -214,8 +233,13 @@ def _write(out: Path, reviews: list[ReviewBuild]) -> None:
         nquads = rdfio.nquads_text(all_lines).encode("utf-8")
         graphs = [str(mapping_iri(r.review_id)) for r in reviews]
         create_store(staging / "store", nquads)
-        files = write_exports(staging / "export", nquads, graphs)
         store = open_store(staging / "store")
+        result.problems = sorted(result.problems + qc_problems(store, reviews))
+        if not result.ok:
+            del store
+            shutil.rmtree(staging, ignore_errors=True)
+            return False
+        files = write_exports(staging / "export", nquads, graphs)
         void = describe_dataset(store, graphs, files)
         del store
         (staging / "export" / "void.ttl").write_bytes(void)
@@ -227,6 +251,7 @@ def _write(out: Path, reviews: list[ReviewBuild]) -> None:
         }
         atomic_write_text(staging / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         replace_dir(staging, out)
+        return True
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

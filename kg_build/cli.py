@@ -98,6 +98,47 @@ def cmd_stats(args) -> int:
     return EXIT_OK
 
 
+def cmd_query(args) -> int:
+    from . import queries
+    from .store import open_store
+
+    try:
+        if args.action == "list":
+            if args.rest:
+                raise queries.QueryError("`sgkg query list` takes no further arguments")
+            cat = queries.catalogue()
+            if args.json:
+                print(json.dumps([{"name": q.name, "cq": list(q.cq), "summary": q.summary,
+                                   "params": [p.__dict__ for p in q.params], "tags": list(q.tags)}
+                                  for q in cat.values()], indent=2))
+                return EXIT_OK
+            for q in cat.values():
+                params = " ".join(f"{p.name}:{p.type}" + (f"={p.default}" if p.default else "") for p in q.params)
+                print(f"{q.name:55} {','.join(q.cq):6} {q.summary}" + (f"  [{params}]" if params else ""))
+            return EXIT_OK
+        if args.action == "run":
+            if len(args.rest) != 1:
+                raise queries.QueryError("usage: sgkg query run NAME [--param name=value ...]")
+            q = queries.get(args.rest[0])
+        else:
+            if args.rest:
+                raise queries.QueryError("usage: sgkg query FILE.rq [--param name=value ...]")
+            path = Path(args.action)
+            if not path.exists():
+                raise queries.QueryError(f"{path}: no such query file (or use `sgkg query run NAME`)")
+            q = queries.adhoc(path)
+        values = queries.parse_param_args(args.param)
+        if args.endpoint:
+            result = queries.run_endpoint(q, args.endpoint, values, timeout=args.timeout)
+        else:
+            result = queries.run_local(q, open_store(Path(args.out) / "store"), values)
+    except queries.QueryError as exc:
+        print(f"sgkg query: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    result.write("json" if args.json else args.format, sys.stdout)
+    return EXIT_OK
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sgkg", description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"sgkg {__version__}")
@@ -127,6 +168,18 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", help="file to write (default: standard output)")
     common(p)
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("query", help="list or run stored SPARQL queries, or run a .rq file",
+                       description="sgkg query list | sgkg query run NAME [--param k=v] | sgkg query FILE.rq")
+    p.add_argument("action", help="list, run, or the path of a .rq file")
+    p.add_argument("rest", nargs="*", help="the query name, for run")
+    p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
+                   help="a parameter value (repeatable); typed by the query's header")
+    p.add_argument("--format", "-f", choices=["table", "csv", "tsv", "json"], default="table")
+    p.add_argument("--endpoint", help="a SPARQL 1.1 endpoint URL instead of the embedded store")
+    p.add_argument("--timeout", type=int, default=60, help="seconds, with --endpoint")
+    common(p)
+    p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("stats", help="counts per review on the built store")
     common(p)
