@@ -18,6 +18,9 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/sgkg build data/
 	$(BIN)/sgkg stats
+	@echo
+	@echo "In which cases did a carer have a prior conviction, and did children's social care know?"
+	$(BIN)/sgkg query run find-prior-convictions
 
 ## Run the whole test suite (CI runs this).
 test: install
@@ -26,9 +29,12 @@ test: install
 build: install
 	$(BIN)/sgkg build data/
 
-## HTML documentation of the ontology and vocabularies into docs/ontology/ (pyLODE).
+## HTML documentation of the ontology and vocabularies into docs/ontology/ (pyLODE), and
+## docs/queries.md with every stored query and its result on data/.
 docs: install
 	$(BIN)/python -m kg_build.docs docs/ontology
+	$(BIN)/sgkg build data/ --quiet
+	$(BIN)/python -m kg_build.querydocs build
 
 ## Regenerate what is derived from ontology/ (the closed Python namespace).
 generate: install

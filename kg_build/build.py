@@ -109,11 +109,11 @@ def shape_problems(mapped: mapping.MappedReview, report: validation.ShapeReport)
     return out
 
 
-def build_one(path: str, display: str, key: str) -> ReviewBuild:
+def build_one(path: str, display: str, key: str, engine: str = validation.DEFAULT_ENGINE) -> ReviewBuild:
     """Load, map and validate one file (runs in a worker process)."""
     rf = annotation.load_review(Path(path), display)
     mapped = mapping.map_review(rf)
-    report = validation.validate_graph(mapped.graph)
+    report = validation.validate_graph(mapped.graph, engine=engine)
     lines = rdfio.nquads_lines(mapped.graph, mapped.iri)
     return ReviewBuild(rf.review_id, display, key, rdfio.nquads_text(lines), shape_problems(mapped, report),
                        triples=len(lines))
@@ -144,6 +144,7 @@ def build(
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     display_root: Path | None = None,
+    engine: str = validation.DEFAULT_ENGINE,
 ) -> BuildResult:
     """Build the knowledge graph of the annotation files under `inputs` into `out`.
 
@@ -157,7 +158,7 @@ def build(
         raise InputError([Problem(" ".join(map(str, inputs)), 0, 0, "no annotation files (.yaml) found",
                                   "name a folder holding review files, e.g. data/", rule="path")])
     loaded = annotation.load_reviews(files, display_root)  # every loader problem of every file, or none
-    common = fingerprint()
+    common = fingerprint() + engine
     cache = _read_cache(out)
     builds: dict[str, ReviewBuild] = {}
     todo = []
@@ -171,7 +172,7 @@ def build(
                                              [Problem(**p) for p in hit.get("problems", [])], cached=True,
                                              triples=text.count("\n"))
         else:
-            todo.append((str(rf.path), rf.display, key))
+            todo.append((str(rf.path), rf.display, key, engine))
     done = len(builds)
     total = len(loaded)
     if progress:

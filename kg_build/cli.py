@@ -43,7 +43,7 @@ def _print_problems(problems, quiet: bool) -> None:
 def cmd_build(args) -> int:
     from .build import build
 
-    result = build(args.paths, Path(args.out), strict=args.strict, jobs=args.jobs,
+    result = build(args.paths, Path(args.out), strict=args.strict, jobs=args.jobs, engine=args.engine,
                    progress=_Progress(not args.quiet and not args.json, "building"))
     if args.json:
         print(json.dumps(result.summary(), indent=2))
@@ -154,6 +154,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", type=Path, default=[Path("data")], help="files or folders (default: data)")
     p.add_argument("--strict", action="store_true", help="fail on warnings as well as violations")
     p.add_argument("--jobs", "-j", type=int, default=None, help="parallel workers (default: all cores)")
+    p.add_argument("--engine", choices=["turbo", "pyshacl"], default="turbo",
+                   help="SHACL engine: pyshacl-turbo (default, fast) or pyshacl (the reference)")
     common(p)
     p.set_defaults(func=cmd_build)
 
