@@ -139,6 +139,42 @@ def cmd_query(args) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args) -> int:
+    import subprocess
+
+    from .serve import serve_command
+
+    cmd = serve_command(Path(args.out) / "store", args.host, args.port, args.timeout, args.cors)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"sgkg serve: listening on {args.host}, not only on this machine", file=sys.stderr)
+    print(f"SPARQL endpoint http://{args.host}:{args.port}/query (read-only; query page at /). Ctrl-C stops.",
+          file=sys.stderr)
+    try:
+        return subprocess.run(cmd).returncode
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def cmd_push(args) -> int:
+    from .remote import credentials_from_env, push
+
+    password, token = credentials_from_env()
+    graph_store = args.graph_store or args.endpoint
+    report = push(Path(args.out), args.endpoint, graph_store, changed_only=args.changed_only,
+                  user=args.user, password=password, token=token, auth=args.auth)
+    s = report.summary()
+    if args.json:
+        print(json.dumps(s, indent=2))
+    else:
+        for g in report.graphs:
+            if not args.quiet or g.status in ("failed", "mismatch"):
+                print(f"{g.status:8} {g.triples:8} {g.graph}" + (f"  ({g.detail})" if g.detail else ""))
+        by = s["by_status"]
+        print(f"{s['graphs']} graphs: {by.get('ok', 0)} pushed and checked, {by.get('skipped', 0)} unchanged, "
+              f"{len(report.failed)} failed", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_NONCONFORMING
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sgkg", description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"sgkg {__version__}")
@@ -182,6 +218,24 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=60, help="seconds, with --endpoint")
     common(p)
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("serve", help="a read-only SPARQL endpoint with a query page over the built store")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=7878)
+    p.add_argument("--timeout", type=int, default=30, help="query timeout in seconds (default: 30)")
+    p.add_argument("--cors", action="store_true", help="allow cross-origin requests")
+    common(p)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("push", help="load every named graph into a SPARQL 1.1 Graph Store Protocol store",
+                       description="Password or token from the environment: SGKG_PASSWORD, SGKG_TOKEN.")
+    p.add_argument("--endpoint", required=True, help="the store's SPARQL query endpoint (read back counts)")
+    p.add_argument("--graph-store", help="the Graph Store Protocol endpoint (default: --endpoint)")
+    p.add_argument("--user", help="user name (password from SGKG_PASSWORD)")
+    p.add_argument("--auth", choices=["basic", "digest"], default="basic")
+    p.add_argument("--changed-only", action="store_true", help="push only graphs changed since the last push")
+    common(p)
+    p.set_defaults(func=cmd_push)
 
     p = sub.add_parser("stats", help="counts per review on the built store")
     common(p)

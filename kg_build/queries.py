@@ -322,11 +322,14 @@ def with_values(q: StoredQuery, terms: dict) -> str:
 def run_endpoint(q: StoredQuery, endpoint: str, values: dict[str, str] | None = None,
                  timeout: int = 60) -> Result:
     """Run on a SPARQL 1.1 endpoint through SPARQLWrapper."""
-    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+    from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
 
     terms = bind(q, values or {})
     sw = SPARQLWrapper(endpoint)
     sw.setQuery(with_values(q, terms))
+    # SPARQLWrapper guesses the query form with a regular expression, which mistakes words such as
+    # "addressee" in the header for an update (ADD); stored queries are all SELECT queries
+    sw.queryType = SELECT
     sw.setMethod(POST)
     sw.setReturnFormat(JSON)
     sw.setTimeout(timeout)

@@ -1,0 +1,110 @@
+"""A real Oxigraph server on 127.0.0.1: push data/ to it, run every stored query remotely with the
+same answers as the embedded store, push again without duplicates, and `sgkg serve` refuses updates."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from kg_build import build, queries, remote, serve
+from kg_build.store import open_store
+from query_expectations import load
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise TimeoutError(f"{url} did not answer in {seconds} s")
+
+
+@pytest.fixture(scope="module")
+def data_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("remote") / "build"
+    assert build.build([ROOT / "data"], out, jobs=2).written
+    return out
+
+
+@pytest.fixture(scope="module")
+def writable_server(tmp_path_factory):
+    port = free_port()
+    proc = subprocess.Popen([serve.oxigraph_binary(), "serve", "--location", str(tmp_path_factory.mktemp("oxi")),
+                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/", proc)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_push_runs_every_query_remotely_and_repushes_without_duplicates(data_build, writable_server):
+    endpoint, gsp = writable_server + "/query", writable_server + "/store"
+    first = remote.push(data_build, endpoint, gsp)
+    assert first.ok and all(g.status == "ok" for g in first.graphs), first.summary()
+    sent = {g.graph: g.triples for g in first.graphs}
+    assert len(sent) == 8  # six reviews, the ontology, the vocabularies
+    store = open_store(data_build / "store")
+    for q in queries.catalogue().values():
+        for case in load("data", q.name) or [{"params": {}}]:
+            local = sorted(map(tuple, queries.run_local(q, store, case["params"]).values()), key=str)
+            far = sorted(map(tuple, queries.run_endpoint(q, endpoint, case["params"]).values()), key=str)
+            assert local == far, q.name
+    again = remote.push(data_build, endpoint, gsp)
+    assert again.ok
+    s = requests.Session()
+    for g, n in sent.items():
+        assert remote.count_triples(s, endpoint, g) == n, f"{g} duplicated or lost triples"
+    unchanged = remote.push(data_build, endpoint, gsp, changed_only=True)
+    assert unchanged.ok and all(g.status == "skipped" for g in unchanged.graphs)
+
+
+def test_push_reports_every_graph_that_failed(data_build, tmp_path):
+    port = free_port()  # nothing listens there
+    out = tmp_path / "b"
+    import shutil
+
+    shutil.copytree(data_build, out)
+    report = remote.push(out, f"http://127.0.0.1:{port}/query", f"http://127.0.0.1:{port}/store", retries=1)
+    assert not report.ok and len(report.failed) == 8
+    assert all("Connection" in g.detail or "Max retries" in g.detail for g in report.failed)
+
+
+def test_serve_is_read_only_and_answers_queries(data_build):
+    port = free_port()
+    proc = serve.start(data_build / "store", port=port, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/", proc)
+        r = requests.post(base + "/update", data={"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}, timeout=5)
+        assert r.status_code >= 400, "a SPARQL Update was accepted"
+        r = requests.put(base + "/store", params={"graph": "urn:g"}, data=b"<urn:a> <urn:b> <urn:c> .",
+                         headers={"Content-Type": "application/n-triples"}, timeout=5)
+        assert r.status_code >= 400, "a Graph Store write was accepted"
+        q = queries.get("cases/list-reviews")
+        assert len(queries.run_endpoint(q, base + "/query").rows) == len(
+            queries.run_local(q, open_store(data_build / "store")).rows) > 0
+        page = requests.get(base + "/", timeout=5)
+        assert page.status_code == 200 and "html" in page.headers.get("content-type", "")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
