@@ -424,6 +424,11 @@ def load_reviews(paths: Iterable[Path], display_root: Path | None = None) -> lis
     return sorted(loaded, key=lambda r: r.review_id)
 
 
+def display_name(p: Path, root: Path | None = None) -> str:
+    """How a file is named in messages: relative to `root` (default: the working folder) if inside it."""
+    return _display(p, root)
+
+
 def _display(p: Path, root: Path | None) -> str:
     try:
         return str(p.resolve().relative_to((root or Path.cwd()).resolve()))

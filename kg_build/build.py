@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
+import time
 import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -37,6 +39,8 @@ class ReviewBuild:
     problems: list[Problem]
     cached: bool = False
     triples: int = 0
+    load_problems: list[Problem] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -46,6 +50,7 @@ class BuildResult:
     problems: list[Problem] = field(default_factory=list)
     written: bool = False
     strict: bool = False
+    timings: dict[str, float] = field(default_factory=dict)  # seconds, by stage
 
     @property
     def violations(self) -> list[Problem]:
@@ -66,6 +71,7 @@ class BuildResult:
             "triples": sum(r.triples for r in self.reviews),
             "violations": len(self.violations), "warnings": len(self.warnings),
             "problems": [p.as_dict() for p in self.problems],
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
 
@@ -110,13 +116,31 @@ def shape_problems(mapped: mapping.MappedReview, report: validation.ShapeReport)
 
 
 def build_one(path: str, display: str, key: str, engine: str = validation.DEFAULT_ENGINE) -> ReviewBuild:
-    """Load, map and validate one file (runs in a worker process)."""
-    rf = annotation.load_review(Path(path), display)
+    """Load, map and validate one file (runs in a worker process). Loader problems come back in
+    `load_problems` rather than as an exception, so one bad file does not stop the others."""
+    t0 = time.perf_counter()
+    try:
+        rf = annotation.load_review(Path(path), display)
+    except InputError as exc:
+        return ReviewBuild("", display, key, "", [], load_problems=exc.problems,
+                           timings={"load": time.perf_counter() - t0})
+    t1 = time.perf_counter()
     mapped = mapping.map_review(rf)
+    t2 = time.perf_counter()
     report = validation.validate_graph(mapped.graph, engine=engine)
+    t3 = time.perf_counter()
     lines = rdfio.nquads_lines(mapped.graph, mapped.iri)
+    t4 = time.perf_counter()
     return ReviewBuild(rf.review_id, display, key, rdfio.nquads_text(lines), shape_problems(mapped, report),
-                       triples=len(lines))
+                       triples=len(lines),
+                       timings={"load": t1 - t0, "map": t2 - t1, "validate": t3 - t2, "serialize": t4 - t3})
+
+
+def _warm() -> None:
+    """Load what every worker needs before forking, so workers start with it in memory."""
+    validation.support_graph()
+    ontology.schemes()
+    validation._compiled(ontology.load_shapes())
 
 
 def _read_cache(out: Path) -> dict[str, dict]:
@@ -152,35 +176,38 @@ def build(
     nothing is written then. Returns a BuildResult; when its shapes report violations (or, with
     `strict`, warnings) nothing is written either, and `out` keeps the previous build.
     """
+    t_start = time.perf_counter()
     out = Path(out)
     files = annotation.find_review_files(inputs)
     if not files:
         raise InputError([Problem(" ".join(map(str, inputs)), 0, 0, "no annotation files (.yaml) found",
                                   "name a folder holding review files, e.g. data/", rule="path")])
-    loaded = annotation.load_reviews(files, display_root)  # every loader problem of every file, or none
     common = fingerprint() + engine
     cache = _read_cache(out)
     builds: dict[str, ReviewBuild] = {}
     todo = []
-    for rf in loaded:
-        key = review_key(rf.path, common)
-        hit = cache.get(rf.display)
-        cached_file = out / "cache" / f"{rf.review_id}.nq"
+    displays = [annotation.display_name(p, display_root) for p in files]
+    for path, display in zip(files, displays):
+        key = review_key(path, common)
+        hit = cache.get(display)
+        cached_file = out / "cache" / f"{hit['review']}.nq" if hit else None
         if hit and hit.get("key") == key and cached_file.exists():
             text = cached_file.read_text(encoding="utf-8")
-            builds[rf.display] = ReviewBuild(rf.review_id, rf.display, key, text,
-                                             [Problem(**p) for p in hit.get("problems", [])], cached=True,
-                                             triples=text.count("\n"))
+            builds[display] = ReviewBuild(hit["review"], display, key, text,
+                                          [Problem(**p) for p in hit.get("problems", [])], cached=True,
+                                          triples=text.count("\n"))
         else:
-            todo.append((str(rf.path), rf.display, key, engine))
-    done = len(builds)
-    total = len(loaded)
+            todo.append((str(path), display, key, engine))
+    done, total = len(builds), len(files)
     if progress:
         progress(done, total)
     jobs = jobs or os.cpu_count() or 1
+    t_parallel = time.perf_counter()
     if len(todo) > 1 and jobs > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            for rb in pool.map(build_one, *zip(*todo), chunksize=max(1, len(todo) // (jobs * 4))):
+        _warm()
+        ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
+            for rb in pool.map(build_one, *zip(*todo), chunksize=max(1, min(64, len(todo) // (jobs * 8)))):
                 builds[rb.file] = rb
                 done += 1
                 if progress:
@@ -192,12 +219,29 @@ def build(
             done += 1
             if progress:
                 progress(done, total)
-    reviews = [builds[rf.display] for rf in loaded]
+    timings = {"map_validate_wall": time.perf_counter() - t_parallel}
+    for stage in ("load", "map", "validate", "serialize"):
+        timings[f"{stage}_cpu"] = sum(b.timings.get(stage, 0.0) for b in builds.values())
+    reviews = [builds[d] for d in displays]
+    load_problems = [p for r in reviews for p in r.load_problems]
+    seen: dict[str, ReviewBuild] = {}
+    for r in reviews:
+        if not r.review_id:
+            continue
+        if r.review_id in seen:
+            load_problems.append(Problem(r.file, 0, 0, f"review id {r.review_id!r} is also used by {seen[r.review_id].file}",
+                                         "each review has its own id; reviews of one case share review.case instead",
+                                         rule="duplicate-review-id"))
+        else:
+            seen[r.review_id] = r
+    if load_problems:
+        raise InputError(load_problems)
+    reviews.sort(key=lambda r: r.review_id)
     problems = sorted(p for r in reviews for p in r.problems)
-    result = BuildResult(out, reviews, problems, strict=strict)
-    if not result.ok:
-        return result
-    result.written = _write(out, reviews, result)
+    result = BuildResult(out, reviews, problems, strict=strict, timings=timings)
+    if result.ok:
+        result.written = _write(out, reviews, result)
+    result.timings["total"] = time.perf_counter() - t_start
     return result
 
 
@@ -226,16 +270,20 @@ def _write(out: Path, reviews: list[ReviewBuild], result: BuildResult) -> bool:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
     try:
         (staging / "cache").mkdir()
-        review_lines = []
+        t0 = time.perf_counter()
         for r in reviews:
             atomic_write_text(staging / "cache" / f"{r.review_id}.nq", r.nquads)
-            review_lines.extend(r.nquads.splitlines())
-        all_lines = sorted(review_lines + _support_nquads())
-        nquads = rdfio.nquads_text(all_lines).encode("utf-8")
+        # canonical order: graph by graph (reviews by id, then the ontology and vocabularies), each
+        # graph's lines sorted; every part is already sorted, so this is a concatenation
+        nquads = ("".join(r.nquads for r in reviews) + rdfio.nquads_text(_support_nquads())).encode("utf-8")
         graphs = [str(mapping_iri(r.review_id)) for r in reviews]
+        t1 = time.perf_counter()
         create_store(staging / "store", nquads)
         store = open_store(staging / "store")
+        t2 = time.perf_counter()
         result.problems = sorted(result.problems + qc_problems(store, reviews))
+        t3 = time.perf_counter()
+        result.timings.update({"cache_write": t1 - t0, "store": t2 - t1, "qc": t3 - t2})
         if not result.ok:
             del store
             shutil.rmtree(staging, ignore_errors=True)
@@ -243,6 +291,7 @@ def _write(out: Path, reviews: list[ReviewBuild], result: BuildResult) -> bool:
         files = write_exports(staging / "export", nquads, graphs)
         void = describe_dataset(store, graphs, files)
         del store
+        result.timings["export"] = time.perf_counter() - t3
         (staging / "export" / "void.ttl").write_bytes(void)
         manifest = {
             "version": __version__,

@@ -6,11 +6,16 @@ the SGKG_HOME environment variable, so a notebook can point the library at anoth
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 
 def project_root() -> Path:
-    env = os.environ.get("SGKG_HOME")
+    return _root(os.environ.get("SGKG_HOME"))
+
+
+@lru_cache(maxsize=8)
+def _root(env: str | None) -> Path:
     return Path(env).resolve() if env else Path(__file__).resolve().parent.parent
 
 

@@ -15,7 +15,7 @@ from typing import Iterable
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.graph import ReadOnlyGraphAggregate
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from . import ontology
 
@@ -105,12 +105,23 @@ def results_from_report(report: Graph) -> tuple[ShapeResult, ...]:
 _SUPPORT: dict[int, Graph] = {}
 
 
+SUPPORT_PREDICATES = (RDFS.subClassOf, SKOS.inScheme, SKOS.broader)
+
+
 def support_graph() -> Graph:
-    """The ontology and the vocabularies: what every data graph is validated with (built once)."""
+    """What of the ontology and the vocabularies the shapes read, validated with every data graph:
+    the class hierarchy (class targets and sh:class follow rdfs:subClassOf) and each concept's
+    scheme (the concept-scheme shapes check skos:inScheme). Labels and definitions are left out:
+    no shape reads them, and every triple here is scanned again for each review (built once)."""
     key = id(ontology.load_ontology()), id(ontology.load_vocabularies())
     if key not in _SUPPORT:
         _SUPPORT.clear()
-        _SUPPORT[key] = ontology.load_ontology() + ontology.load_vocabularies()
+        g = Graph()
+        for source in (ontology.load_ontology(), ontology.load_vocabularies()):
+            for p in SUPPORT_PREDICATES:
+                for t in source.triples((None, p, None)):
+                    g.add(t)
+        _SUPPORT[key] = g
     return _SUPPORT[key]
 
 
