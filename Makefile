@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test build docs generate clean
+.PHONY: install demo test test-virtuoso serve bench build docs generate clean
 
 install: $(STAMP)
 
@@ -25,6 +25,21 @@ demo: install
 ## Run the whole test suite (CI runs this).
 test: install
 	$(BIN)/python -m pytest
+
+## The stored queries and push against Virtuoso Open Source (Debian package; started on 127.0.0.1).
+test-virtuoso: install
+	@dir=$$(mktemp -d); url=$$(scripts/virtuoso.sh start $$dir) && \
+	  SGKG_VIRTUOSO=$$url $(BIN)/python -m pytest -q tests/test_virtuoso.py; rc=$$?; \
+	  scripts/virtuoso.sh stop $$dir; rm -rf $$dir; exit $$rc
+
+## A read-only SPARQL endpoint with a query page over build/ (http://127.0.0.1:7878/).
+serve: install
+	$(BIN)/sgkg serve
+
+## Benchmarks on a synthetic corpus: `make bench` (100 reviews) or `make bench SIZE="1000 10000"`.
+SIZE ?= 100
+bench: install
+	$(BIN)/python benchmarks/bench.py --sizes $(SIZE)
 
 build: install
 	$(BIN)/sgkg build data/
