@@ -100,6 +100,5 @@ class SG(DefinedNamespace):
     systemicFactor: URIRef
     theme: URIRef
     valueScheme: URIRef
-    yamlKey: URIRef
 
     _NS = Namespace("https://w3id.org/sgkg/ontology#")

@@ -24,6 +24,8 @@ def target() -> Path:
 def render(build_dir: Path) -> str:
     store = open_store(Path(build_dir) / "store")
     cat = queries.catalogue()
+    first_review = next(iter(store.query(
+        "SELECT ?r WHERE { GRAPH ?r { ?r a <https://w3id.org/sgkg/ontology#Review> } } ORDER BY ?r LIMIT 1")))["r"].value
     out = [BANNER, "", "# Stored queries", "",
            "Each query answers a competency question of `competency-questions.md` (CQ01–CQ24) or checks the",
            "graph's quality (`qc/`: must return no rows). Run one with `sgkg query run NAME [--param k=v]`,",
@@ -43,12 +45,14 @@ def render(build_dir: Path) -> str:
             out += [""]
         body = "\n".join(l for l in q.text.splitlines() if not l.startswith("#+"))
         out += ["```sparql", body.strip(), "```", ""]
-        res = queries.run_local(q, store)
+        example = {p.name: first_review for p in q.params if p.required and p.default is None}
+        res = queries.run_local(q, store, example)
         buf = io.StringIO()
         shown = queries.Result(res.variables, res.rows[:MAX_ROWS], res.ordered)
         shown.write("table", buf)
         more = len(res.rows) - MAX_ROWS
-        out += [f"Result on `data/` ({len(res.rows)} rows{f', first {MAX_ROWS} shown' if more > 0 else ''}):",
+        with_params = "".join(f" with `{k}={v}`" for k, v in example.items())
+        out += [f"Result on `data/`{with_params} ({len(res.rows)} rows{f', first {MAX_ROWS} shown' if more > 0 else ''}):",
                 "", "```text", buf.getvalue().rstrip(), "```"]
     return "\n".join(out) + "\n"
 

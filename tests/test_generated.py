@@ -60,3 +60,11 @@ def test_ontology_docs_are_generated(tmp_path):
     assert "GENERATED" in index and "missed opportunity" in index.lower()
     assert (tmp_path / "vocab" / "risk-factor.html").exists()
     assert len(files) >= 20
+
+
+def test_query_docs_are_in_sync_with_queries_and_data(tmp_path):
+    from kg_build import build, querydocs
+
+    out = tmp_path / "build"
+    assert build.build([Path(__file__).resolve().parent.parent / "data"], out, jobs=2).written
+    assert querydocs.target().read_text(encoding="utf-8") == querydocs.render(out), "run `make docs`"

@@ -1,0 +1,211 @@
+"""Benchmarks: full build by stage, one-review rebuild, peak memory, stored-query latency, export sizes,
+and the same data through a naive rdflib pipeline for comparison.
+
+    python benchmarks/bench.py --sizes 100 1000 [--naive-max 1000] [--repeat 10] [--out benchmarks/results]
+
+Each size builds a synthetic corpus (benchmarks/generate.py, seed 1) in a fresh folder, in a child
+process so that peak RSS is the build's own. Results go to benchmarks/results/<size>.json; the table
+in docs/benchmarks.md is written from them (--write-docs).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+WORK = Path(os.environ.get("SGKG_BENCH_DIR", "/tmp/sgkg-bench"))
+
+
+def corpus(n: int) -> Path:
+    import generate
+
+    src = WORK / f"corpus-{n}"
+    if not (src.exists() and len(list(src.glob("*.yaml"))) == n):
+        shutil.rmtree(src, ignore_errors=True)
+        generate.generate(n, 1, src)
+    return src
+
+
+def timed_build(src: Path, out: Path) -> dict:
+    """`sgkg build --json` in a child process: its summary, wall time and peak RSS (MiB)."""
+    t = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "kg_build.cli", "build", str(src), "--out", str(out), "--json"],
+                       capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - t
+    if r.returncode != 0:
+        raise RuntimeError(f"build failed: {r.stderr[-2000:]}")
+    summary = json.loads(r.stdout)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"wall_s": round(wall, 2), "peak_rss_mib": round(peak, 1), "triples": summary["triples"],
+            "timings": summary["timings"]}
+
+
+def query_latency(store_dir: Path, repeat: int) -> dict:
+    from kg_build import queries
+    from kg_build.store import open_store
+
+    store = open_store(store_dir)
+    first_review = next(iter(store.query(
+        "SELECT ?r WHERE { GRAPH ?r { ?r a <https://w3id.org/sgkg/ontology#Review> } } ORDER BY ?r LIMIT 1")))["r"].value
+    out = {}
+    for q in queries.catalogue().values():
+        params = {p.name: first_review for p in q.params if p.required}
+        queries.run_local(q, store, params)  # warm
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            res = queries.run_local(q, store, params)
+            times.append((time.perf_counter() - t) * 1000)
+        times.sort()
+        out[q.name] = {"median_ms": round(statistics.median(times), 2),
+                       "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 2),
+                       "rows": len(res.rows)}
+    return out
+
+
+def naive(src: Path, repeat_queries: int = 1) -> dict:
+    """The same corpus through rdflib only: Dataset, whole-graph pyshacl, rdflib SPARQL and serialisers."""
+    import pyshacl
+    from rdflib import Dataset, Graph, URIRef
+    from rdflib import Literal  # noqa: F401
+
+    from kg_build import annotation, mapping, ontology, queries
+
+    t0 = time.perf_counter()
+    mapped = [mapping.map_review(annotation.load_review(p)) for p in sorted(src.glob("*.yaml"))]
+    t1 = time.perf_counter()
+    ds = Dataset()
+    for m in mapped:
+        g = ds.graph(m.iri)
+        for t in m.graph:
+            g.add(t)
+    vg = ds.graph(URIRef("https://w3id.org/sgkg/vocab"))
+    for t in ontology.load_vocabularies():
+        vg.add(t)
+    og = ds.graph(URIRef("https://w3id.org/sgkg/ontology"))
+    for t in ontology.load_ontology():
+        og.add(t)
+    t2 = time.perf_counter()
+    union = Graph()
+    for m in mapped:
+        for t in m.graph:
+            union.add(t)
+    conforms, _, _ = pyshacl.validate(union, shacl_graph=ontology.load_shapes(),
+                                      ont_graph=ontology.load_ontology() + ontology.load_vocabularies(),
+                                      inference="none")
+    t3 = time.perf_counter()
+    q_times = {}
+    first_review = str(mapped[0].iri)
+    for q in queries.catalogue().values():
+        params = {p.name: first_review for p in q.params if p.required}
+        t = time.perf_counter()
+        queries.run_rdflib(q, ds, params)
+        q_times[q.name] = round((time.perf_counter() - t) * 1000, 1)
+    t4 = time.perf_counter()
+    trig = ds.serialize(format="trig")
+    t5 = time.perf_counter()
+    return {"map_s": round(t1 - t0, 2), "store_s": round(t2 - t1, 2), "validate_s": round(t3 - t2, 2),
+            "queries_s": round(t4 - t3, 2), "export_trig_s": round(t5 - t4, 2), "query_ms": q_times,
+            "trig_bytes": len(trig)}
+
+
+def run_size(n: int, repeat: int, naive_max: int, naive_timeout: float = 900) -> dict:
+    src = corpus(n)
+    out = WORK / f"build-{n}"
+    shutil.rmtree(out, ignore_errors=True)
+    full = timed_build(src, out)
+    # one changed review
+    f = sorted(src.glob("*.yaml"))[n // 2]
+    original = f.read_bytes()
+    f.write_bytes(original + b"# edited for the one-review rebuild benchmark\n")
+    try:
+        one = timed_build(src, out)
+    finally:
+        f.write_bytes(original)
+    res = {"size": n, "full": full, "rebuild_one": one,
+           "queries": query_latency(out / "store", repeat),
+           "exports": {p.name: p.stat().st_size for p in sorted((out / "export").iterdir())}}
+    if n <= naive_max:
+        res["naive"] = naive_in_child(src, naive_timeout)
+    return res
+
+
+def naive_in_child(src: Path, timeout: float) -> dict:
+    """Run the naive pipeline in a child process, stopped after `timeout` seconds (reported as such)."""
+    try:
+        r = subprocess.run([sys.executable, str(Path(__file__)), "--naive-only", str(src)], capture_output=True,
+                           text=True, cwd=ROOT, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"did_not_finish_s": timeout}
+    if r.returncode != 0:
+        return {"error": r.stderr[-500:]}
+    return json.loads(r.stdout)
+
+
+def machine() -> dict:
+    return {"date": date.today().isoformat(), "cpus": os.cpu_count(), "python": platform.python_version(),
+            "platform": platform.platform(),
+            "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+
+
+def table(results: list[dict]) -> str:
+    rows = ["| reviews | triples | full build (s) | load+map+validate wall | store | QC | export | one review rebuilt (s) | peak RSS (MiB) | query median, max over queries (ms) | query p95, max (ms) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        t = r["full"]["timings"]
+        qm = max(v["median_ms"] for v in r["queries"].values())
+        qp = max(v["p95_ms"] for v in r["queries"].values())
+        rows.append(f"| {r['size']} | {r['full']['triples']} | {r['full']['wall_s']} | {t.get('map_validate_wall', 0):.1f} | "
+                    f"{t.get('store', 0):.1f} | {t.get('qc', 0):.1f} | {t.get('export', 0):.1f} | {r['rebuild_one']['wall_s']} | "
+                    f"{r['full']['peak_rss_mib']} | {qm} | {qp} |")
+    naive_rows = ["| reviews | naive rdflib store (s) | naive pyshacl whole graph (s) | sgkg validate, CPU (s) | naive queries, all (s) | naive TriG (s) | sgkg export (s) |",
+                  "|---|---|---|---|---|---|---|"]
+    for r in results:
+        if "naive" in r and "did_not_finish_s" in r["naive"]:
+            naive_rows.append(f"| {r['size']} | did not finish in {r['naive']['did_not_finish_s']:.0f} s | | | | | |")
+        elif "naive" in r and "error" not in r["naive"]:
+            n, t = r["naive"], r["full"]["timings"]
+            naive_rows.append(f"| {r['size']} | {n['store_s']} | {n['validate_s']} | {t.get('validate_cpu', 0):.1f} | "
+                              f"{n['queries_s']} | {n['export_trig_s']} | {t.get('export', 0):.1f} |")
+    return "\n".join(rows) + "\n\n" + "\n".join(naive_rows) + "\n"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100])
+    ap.add_argument("--repeat", type=int, default=10)
+    ap.add_argument("--naive-max", type=int, default=1000)
+    ap.add_argument("--naive-timeout", type=float, default=900, help="seconds before the naive run is stopped")
+    ap.add_argument("--out", type=Path, default=HERE / "results")
+    ap.add_argument("--naive-only", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.naive_only:
+        print(json.dumps(naive(args.naive_only)))
+        return 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    results = []
+    for n in args.sizes:
+        r = run_size(n, args.repeat, args.naive_max, args.naive_timeout)
+        r["machine"] = machine()
+        (args.out / f"{n}.json").write_text(json.dumps(r, indent=2, sort_keys=True) + "\n")
+        results.append(r)
+        print(f"{n} reviews: full build {r['full']['wall_s']} s, one review {r['rebuild_one']['wall_s']} s, "
+              f"peak {r['full']['peak_rss_mib']} MiB", flush=True)
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
