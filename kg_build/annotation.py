@@ -325,7 +325,6 @@ class _Checker:
                 self.problem(p["name"].pos, "a real name is given without name_published_in",
                              "record a real name only where a source published it, and cite that source",
                              "real-name")
-        age = None
         for child in _walk_items(tree, "children"):
             a = child.get("age")
             if isinstance(a, Mapping) and len(a) == 1:
@@ -396,32 +395,6 @@ def load_review(path: Path, display: str | None = None) -> ReviewFile:
     if chk.problems:
         raise InputError(chk.problems)
     return ReviewFile(path, display, tree, dict(chk.ids), dict(chk.rf_ids))
-
-
-def load_reviews(paths: Iterable[Path], display_root: Path | None = None) -> list[ReviewFile]:
-    """Load many files; raises one InputError with the problems of every file, duplicates across files too."""
-    problems: list[Problem] = []
-    loaded: list[ReviewFile] = []
-    for p in paths:
-        shown = _display(p, display_root)
-        try:
-            loaded.append(load_review(p, shown))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    seen: dict[str, ReviewFile] = {}
-    for rf in loaded:
-        rid = rf.review_id
-        if rid in seen:
-            v = rf.tree["review"]["id"]
-            problems.append(Problem(rf.display, v.pos.line, v.pos.column,
-                                    f"review id {rid!r} is also used by {seen[rid].display}",
-                                    "each review has its own id; reviews of one case share review.case instead",
-                                    rule="duplicate-review-id"))
-        else:
-            seen[rid] = rf
-    if problems:
-        raise InputError(problems)
-    return sorted(loaded, key=lambda r: r.review_id)
 
 
 def display_name(p: Path, root: Path | None = None) -> str:

@@ -18,12 +18,8 @@ from .atomic import atomic_write_bytes
 from .store import DATASET_GRAPH
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-FILES = {
-    "dataset.nq": ("application/n-quads", ox.RdfFormat.N_QUADS),
-    "dataset.trig": ("application/trig", ox.RdfFormat.TRIG),
-    "graph.ttl": ("text/turtle", ox.RdfFormat.TURTLE),
-    "graph.jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
-}
+MEDIA_TYPES = {"dataset.nq": "application/n-quads", "dataset.trig": "application/trig",
+               "graph.ttl": "text/turtle", "graph.jsonld": "application/ld+json"}
 
 
 def merged_review_triples(nquads: bytes, review_graphs: list[str]) -> bytes:
@@ -103,7 +99,7 @@ def describe_dataset(store: ox.Store, review_graphs: list[str], files: dict[str,
         lines.append("    void:classPartition " + " ,\n        ".join(parts) + " ;")
     dists = []
     for name, path in sorted(files.items()):
-        media = FILES[name][0]
+        media = MEDIA_TYPES[name]
         data = path.read_bytes()
         dists.append(
             f"[ a dcat:Distribution ; dcterms:title \"{name}\" ; "

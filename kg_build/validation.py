@@ -10,8 +10,6 @@ copies only RDFS/OWL axioms, not SKOS concepts, and copies them again for every 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
-
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.graph import ReadOnlyGraphAggregate
@@ -158,7 +156,3 @@ def validate_graph(data: Graph, shapes: Graph | None = None, support: Graph | No
         allow_warnings=False,
     )
     return ShapeReport(results_from_report(report))
-
-
-def merge(reports: Iterable[ShapeReport]) -> ShapeReport:
-    return ShapeReport(tuple(sorted(r for rep in reports for r in rep.results)))
