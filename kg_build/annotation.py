@@ -399,10 +399,6 @@ def load_review(path: Path, display: str | None = None) -> ReviewFile:
 
 def display_name(p: Path, root: Path | None = None) -> str:
     """How a file is named in messages: relative to `root` (default: the working folder) if inside it."""
-    return _display(p, root)
-
-
-def _display(p: Path, root: Path | None) -> str:
     try:
         return str(p.resolve().relative_to((root or Path.cwd()).resolve()))
     except ValueError:

@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 
 from rdflib import URIRef
 
-from . import __version__, annotation, mapping, ontology, paths, rdfio, validation
+from . import __version__, annotation, iris, mapping, ontology, paths, rdfio, validation
 from .atomic import atomic_write_text, replace_dir
 from .export import describe_dataset, write_exports
 from .problems import InputError, Problem
@@ -104,15 +104,7 @@ def _origin_of(focus: str, origins: dict) -> tuple[int, int]:
 
 
 def shape_problems(mapped: mapping.MappedReview, report: validation.ShapeReport) -> list[Problem]:
-    out = []
-    for r in report.results:
-        line, col = _origin_of(r.focus, mapped.origins)
-        path = f" [{r.path.rsplit('#', 1)[-1].rsplit('/', 1)[-1]}]" if r.path else ""
-        out.append(Problem(mapped.file, line, col, f"{r.message}{path}",
-                           hint=f"focus {r.focus}" + (f", value {r.value}" if r.value and r.value != r.focus else ""),
-                           severity="error" if r.severity == validation.VIOLATION else "warning",
-                           rule=r.shape or r.component))
-    return out
+    return [r.to_problem(mapped.file, *_origin_of(r.focus, mapped.origins)) for r in report.results]
 
 
 def build_one(path: str, display: str, key: str, engine: str = validation.DEFAULT_ENGINE) -> ReviewBuild:
@@ -249,7 +241,7 @@ def qc_problems(store, reviews: list[ReviewBuild]) -> list[Problem]:
     """Rows of the QC queries (queries/qc/*-violation.rq) as problems, against the review's file."""
     from . import queries
 
-    files = {str(mapping_iri(r.review_id)): r.file for r in reviews}
+    files = {str(iris.review(r.review_id)): r.file for r in reviews}
     out = []
     for q in queries.catalogue().values():
         if not q.is_qc:
@@ -276,7 +268,7 @@ def _write(out: Path, reviews: list[ReviewBuild], result: BuildResult) -> bool:
         # canonical order: graph by graph (reviews by id, then the ontology and vocabularies), each
         # graph's lines sorted; every part is already sorted, so this is a concatenation
         nquads = ("".join(r.nquads for r in reviews) + rdfio.nquads_text(_support_nquads())).encode("utf-8")
-        graphs = [str(mapping_iri(r.review_id)) for r in reviews]
+        graphs = [str(iris.review(r.review_id)) for r in reviews]
         t1 = time.perf_counter()
         create_store(staging / "store", nquads)
         store = open_store(staging / "store")
@@ -305,9 +297,3 @@ def _write(out: Path, reviews: list[ReviewBuild], result: BuildResult) -> bool:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-
-
-def mapping_iri(review_id: str) -> URIRef:
-    from . import iris
-
-    return iris.review(review_id)

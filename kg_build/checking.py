@@ -50,11 +50,7 @@ def validate_rdf_file(path: Path) -> list[Problem]:
         for t in g:
             data.add(t)
         report = validation.validate_graph(data)
-        for r in report.results:
-            problems.append(Problem(str(path), 0, 0, r.message, hint=f"focus {r.focus}" +
-                                    (f", path {r.path}" if r.path else "") + (f", value {r.value}" if r.value and r.value != r.focus else ""),
-                                    severity="error" if r.severity == validation.VIOLATION else "warning",
-                                    rule=r.shape or r.component))
+        problems += [r.to_problem(str(path)) for r in report.results]
     return problems
 
 

@@ -16,6 +16,7 @@ from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from . import ontology
+from .problems import Problem
 
 VIOLATION = "Violation"
 WARNING = "Warning"
@@ -33,6 +34,14 @@ class ShapeResult:
     shape: str | None  # IRI of the named source shape, None for an anonymous one
     message: str
     value: str | None = None
+
+    def to_problem(self, file: str, line: int = 0, column: int = 0) -> Problem:
+        """This result as a Problem of `file` (line and column where the node came from a YAML file)."""
+        path = f" [{self.path.rsplit('#', 1)[-1].rsplit('/', 1)[-1]}]" if self.path else ""
+        value = f", value {self.value}" if self.value and self.value != self.focus else ""
+        return Problem(file, line, column, f"{self.message}{path}", hint=f"focus {self.focus}{value}",
+                       severity="error" if self.severity == VIOLATION else "warning",
+                       rule=self.shape or self.component)
 
     @property
     def key(self) -> tuple:
