@@ -1,9 +1,11 @@
 """The build: annotation files → validated named graphs → embedded store and exports, atomically.
 
-Incremental: a review whose file, ontology, vocabularies, shapes and tool version are unchanged is
-taken from build/cache/ without mapping or validating it again. Atomic: everything is written to a
-staging folder beside the output and put in place only when the whole build succeeded, so a failed
-build leaves the previous store and exports untouched. Source files are only ever read.
+Incremental: a review whose file, ontology, vocabularies, shapes, QC queries and tool version are
+unchanged is taken from build/cache/ (files named by that content's hash: its N-Quads, its parts of
+every export, its problems) without mapping or validating it again; when few reviews changed, the
+store is the previous one with their graphs replaced. Atomic: everything is written to a staging
+folder beside the output and put in place only when the whole build succeeded, so a failed build
+leaves the previous store and exports untouched. Source files are only ever read.
 """
 from __future__ import annotations
 
@@ -16,18 +18,21 @@ import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
 from rdflib import URIRef
 
-from . import __version__, annotation, iris, mapping, ontology, paths, rdfio, validation
-from .atomic import atomic_write_text, replace_dir
+from . import __version__, annotation, fragments, iris, mapping, ontology, paths, qc, rdfio, validation
+from .atomic import replace_dir
 from .export import describe_dataset, write_exports
 from .problems import InputError, Problem
-from .store import DATASET_GRAPH, ONTOLOGY_GRAPH, VOCAB_GRAPH, create_store, open_store
+from .store import DATASET_GRAPH, ONTOLOGY_GRAPH, VOCAB_GRAPH, create_store, update_store
 
 MANIFEST = "manifest.json"
+CACHE = "cache"
+KEEP = ("push-state.json",)  # files of the previous build that the next one carries over
 
 
 @dataclass
@@ -35,12 +40,16 @@ class ReviewBuild:
     review_id: str
     file: str
     key: str
-    nquads: str
     problems: list[Problem]
     cached: bool = False
     triples: int = 0
     load_problems: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    parts: fragments.ReviewParts | None = None
+    folder: Path | None = None  # the folder holding its cache files (<key>.nq, .trig, ...)
+
+    def cache_file(self, suffix: str) -> Path:
+        return self.folder / f"{self.key}.{suffix}"
 
 
 @dataclass
@@ -51,6 +60,7 @@ class BuildResult:
     written: bool = False
     strict: bool = False
     timings: dict[str, float] = field(default_factory=dict)  # seconds, by stage
+    store_update: str = ""  # "replaced graphs" (incremental) or "loaded" (new store), once written
 
     @property
     def violations(self) -> list[Problem]:
@@ -71,23 +81,26 @@ class BuildResult:
             "triples": sum(r.triples for r in self.reviews),
             "violations": len(self.violations), "warnings": len(self.warnings),
             "problems": [p.as_dict() for p in self.problems],
+            "store_update": self.store_update,
             "timings": {k: round(v, 3) for k, v in self.timings.items()},
         }
 
 
 def fingerprint() -> str:
-    """What every review's build depends on besides its own file: ontology, vocabularies, shapes, tool."""
+    """What every review's build depends on besides its own file: ontology, vocabularies, shapes, QC
+    queries and the code that maps, validates and serialises."""
     h = hashlib.sha256(__version__.encode())
-    for f in [paths.ontology_file(), *paths.vocab_files(), *paths.shapes_files(), paths.context_file()]:
+    qc_queries = sorted(paths.queries_dir().glob("qc/*.rq"))
+    for f in [paths.ontology_file(), *paths.vocab_files(), *paths.shapes_files(), paths.context_file(), *qc_queries]:
         h.update(f.name.encode())
         h.update(f.read_bytes())
-    for module in ("annotation", "mapping", "schema", "iris", "validation"):
+    for module in ("annotation", "mapping", "schema", "iris", "validation", "rdfio", "fragments", "qc"):
         h.update((Path(__file__).parent / f"{module}.py").read_bytes())
     return h.hexdigest()
 
 
-def review_key(path: Path, common: str) -> str:
-    return hashlib.sha256(common.encode() + path.read_bytes()).hexdigest()
+def review_key(path: Path, display: str, common: str) -> str:
+    return hashlib.sha256(common.encode() + display.encode() + b"\0" + path.read_bytes()).hexdigest()
 
 
 def _origin_of(focus: str, origins: dict) -> tuple[int, int]:
@@ -107,35 +120,46 @@ def shape_problems(mapped: mapping.MappedReview, report: validation.ShapeReport)
     return [r.to_problem(mapped.file, *_origin_of(r.focus, mapped.origins)) for r in report.results]
 
 
-def build_one(path: str, display: str, key: str, engine: str = validation.DEFAULT_ENGINE) -> ReviewBuild:
-    """Load, map and validate one file (runs in a worker process). Loader problems come back in
-    `load_problems` rather than as an exception, so one bad file does not stop the others."""
+def build_one(path: str, display: str, key: str, engine: str, folder: str) -> ReviewBuild:
+    """Load, map, validate and serialise one file, run the QC queries on its graph and write its cache
+    files into `folder` (runs in a worker process). Loader problems come back in `load_problems`
+    rather than as an exception, so one bad file does not stop the others."""
     t0 = time.perf_counter()
     try:
         rf = annotation.load_review(Path(path), display)
     except InputError as exc:
-        return ReviewBuild("", display, key, "", [], load_problems=exc.problems,
+        return ReviewBuild("", display, key, [], load_problems=exc.problems,
                            timings={"load": time.perf_counter() - t0})
     t1 = time.perf_counter()
     mapped = mapping.map_review(rf)
     t2 = time.perf_counter()
     report = validation.validate_graph(mapped.graph, engine=engine)
     t3 = time.perf_counter()
-    lines = rdfio.nquads_lines(mapped.graph, mapped.iri)
+    quads = rdfio.review_quads(mapped.graph, mapped.iri)
     t4 = time.perf_counter()
-    return ReviewBuild(rf.review_id, display, key, rdfio.nquads_text(lines), shape_problems(mapped, report),
-                       triples=len(lines),
-                       timings={"load": t1 - t0, "map": t2 - t1, "validate": t3 - t2, "serialize": t4 - t3})
+    files, parts = fragments.make(quads, str(mapped.iri))
+    t5 = time.perf_counter()
+    problems = sorted(shape_problems(mapped, report) + qc.review_problems(files["nq"], str(mapped.iri), display))
+    t6 = time.perf_counter()
+    fragments.write(Path(folder), key, files, parts,
+                    {"file": display, "review_id": rf.review_id, "problems": [p.as_dict() for p in problems]})
+    return ReviewBuild(rf.review_id, display, key, problems, triples=parts.triples, parts=parts, folder=Path(folder),
+                       timings={"load": t1 - t0, "map": t2 - t1, "validate": t3 - t2, "serialize": t4 - t3,
+                                "parts": t5 - t4, "qc": t6 - t5, "write": time.perf_counter() - t6})
 
 
 def _warm() -> None:
     """Load what every worker needs before forking, so workers start with it in memory."""
+    from . import queries
+
     validation.support_graph()
     ontology.schemes()
     validation._compiled(ontology.load_shapes())
+    queries.catalogue()
+    rdfio.prefixes()
 
 
-def _read_cache(out: Path) -> dict[str, dict]:
+def _read_manifest(out: Path) -> dict:
     manifest = out / MANIFEST
     if not manifest.exists():
         return {}
@@ -143,14 +167,30 @@ def _read_cache(out: Path) -> dict[str, dict]:
         data = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    if data.get("version") != __version__:
-        return {}
-    return {r["file"]: r for r in data.get("reviews", [])}
+    return data if data.get("version") == __version__ else {}
 
 
-def _support_nquads() -> list[str]:
-    return (rdfio.nquads_lines(ontology.load_ontology(), URIRef(ONTOLOGY_GRAPH))
-            + rdfio.nquads_lines(ontology.load_vocabularies(), URIRef(VOCAB_GRAPH)))
+def _cached(out: Path, entry: dict | None, key: str) -> ReviewBuild | None:
+    """The previous build of a file whose key is unchanged, from out/cache, if all its files are there."""
+    if not entry or entry.get("key") != key:
+        return None
+    folder = out / CACHE
+    if not all((folder / f"{key}.{suffix}").exists() for suffix in fragments.SUFFIXES):
+        return None
+    try:
+        meta = fragments.read_meta(folder, key)
+    except (OSError, ValueError):
+        return None
+    return ReviewBuild(meta["review_id"], entry["file"], key, [Problem(**p) for p in meta["problems"]],
+                       cached=True, triples=meta["triples"], parts=fragments.parts_of(meta), folder=folder)
+
+
+@lru_cache(maxsize=2)
+def _support_nquads(common: str) -> bytes:
+    """The ontology and the vocabularies as canonical N-Quads in their named graphs."""
+    lines = (rdfio.nquads_lines(ontology.load_ontology(), URIRef(ONTOLOGY_GRAPH))
+             + rdfio.nquads_lines(ontology.load_vocabularies(), URIRef(VOCAB_GRAPH)))
+    return rdfio.nquads_text(lines).encode("utf-8")
 
 
 def build(
@@ -161,12 +201,15 @@ def build(
     progress: Callable[[int, int], None] | None = None,
     display_root: Path | None = None,
     engine: str = validation.DEFAULT_ENGINE,
+    exports: bool = True,
 ) -> BuildResult:
-    """Build the knowledge graph of the annotation files under `inputs` into `out`.
+    """Build the knowledge graph of the annotation files under `inputs` into `out`. With `exports`
+    false only the store (and the cache) is written: for the edit-and-query loop, where rewriting
+    every export file for one changed review costs more than the rest of the build.
 
     Raises InputError when a file cannot be loaded (syntax, structure, codes, references, dates):
-    nothing is written then. Returns a BuildResult; when its shapes report violations (or, with
-    `strict`, warnings) nothing is written either, and `out` keeps the previous build.
+    nothing is written then. Returns a BuildResult; when its shapes or QC queries report violations
+    (or, with `strict`, warnings) nothing is written either, and `out` keeps the previous build.
     """
     t_start = time.perf_counter()
     out = Path(out)
@@ -174,27 +217,53 @@ def build(
     if not files:
         raise InputError([Problem(" ".join(map(str, inputs)), 0, 0, "no annotation files (.yaml) found",
                                   "name a folder holding review files, e.g. data/", rule="path")])
+    if engine not in validation.ENGINES:
+        raise ValueError(f"unknown SHACL engine {engine!r}: one of {', '.join(validation.ENGINES)}")
     common = fingerprint() + engine
-    cache = _read_cache(out)
-    builds: dict[str, ReviewBuild] = {}
-    todo = []
-    displays = [annotation.display_name(p, display_root) for p in files]
-    for path, display in zip(files, displays):
-        key = review_key(path, common)
-        hit = cache.get(display)
-        cached_file = out / "cache" / f"{hit['review']}.nq" if hit else None
-        if hit and hit.get("key") == key and cached_file.exists():
-            text = cached_file.read_text(encoding="utf-8")
-            builds[display] = ReviewBuild(hit["review"], display, key, text,
-                                          [Problem(**p) for p in hit.get("problems", [])], cached=True,
-                                          triples=text.count("\n"))
-        else:
-            todo.append((str(path), display, key, engine))
-    done, total = len(builds), len(files)
+    previous = _read_manifest(out)
+    entries = {r["file"]: r for r in previous.get("reviews", [])}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    try:
+        new = staging / "new"
+        new.mkdir()
+        builds: dict[str, ReviewBuild] = {}
+        todo = []
+        displays = [annotation.display_name(p, display_root) for p in files]
+        for path, display in zip(files, displays):
+            key = review_key(path, display, common)
+            hit = _cached(out, entries.get(display), key)
+            if hit:
+                builds[display] = hit
+            else:
+                todo.append((str(path), display, key, engine, str(new)))
+        timings = _run(todo, builds, len(files), jobs, progress)
+        reviews = [builds[d] for d in displays]
+        _check_loaded(reviews)
+        reviews.sort(key=lambda r: r.review_id)
+        t = time.perf_counter()
+        support_qc = qc.support_problems(_support_nquads(common))
+        timings["qc_support"] = time.perf_counter() - t
+        problems = sorted([p for r in reviews for p in r.problems] + support_qc)
+        result = BuildResult(out, reviews, problems, strict=strict, timings=timings)
+        if result.ok:
+            _write(out, staging, reviews, result, previous, common, exports)
+            result.written = True
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    result.timings["total"] = time.perf_counter() - t_start
+    return result
+
+
+def _run(todo: list[tuple], builds: dict[str, ReviewBuild], total: int, jobs: int | None,
+         progress: Callable[[int, int], None] | None) -> dict[str, float]:
+    """Build the files in `todo` (in forked workers when there are several), into `builds`."""
+    done = len(builds)
     if progress:
         progress(done, total)
     jobs = jobs or os.cpu_count() or 1
-    t_parallel = time.perf_counter()
+    t = time.perf_counter()
     if len(todo) > 1 and jobs > 1:
         _warm()
         ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
@@ -211,10 +280,14 @@ def build(
             done += 1
             if progress:
                 progress(done, total)
-    timings = {"map_validate_wall": time.perf_counter() - t_parallel}
-    for stage in ("load", "map", "validate", "serialize"):
+    timings = {"map_validate_wall": time.perf_counter() - t}
+    for stage in ("load", "map", "validate", "serialize", "parts", "qc", "write"):
         timings[f"{stage}_cpu"] = sum(b.timings.get(stage, 0.0) for b in builds.values())
-    reviews = [builds[d] for d in displays]
+    return timings
+
+
+def _check_loaded(reviews: list[ReviewBuild]) -> None:
+    """Raise InputError with every loader problem, and with review ids used by two files."""
     load_problems = [p for r in reviews for p in r.load_problems]
     seen: dict[str, ReviewBuild] = {}
     for r in reviews:
@@ -228,72 +301,71 @@ def build(
             seen[r.review_id] = r
     if load_problems:
         raise InputError(load_problems)
-    reviews.sort(key=lambda r: r.review_id)
-    problems = sorted(p for r in reviews for p in r.problems)
-    result = BuildResult(out, reviews, problems, strict=strict, timings=timings)
-    if result.ok:
-        result.written = _write(out, reviews, result)
-    result.timings["total"] = time.perf_counter() - t_start
-    return result
 
 
-def qc_problems(store, reviews: list[ReviewBuild]) -> list[Problem]:
-    """Rows of the QC queries (queries/qc/*-violation.rq) as problems, against the review's file."""
-    from . import queries
+def _write(out: Path, staging: Path, reviews: list[ReviewBuild], result: BuildResult, previous: dict,
+           common: str, exports: bool = True) -> None:
+    """Write the exports, the store and the manifest into `staging` and put it in place of `out`.
 
-    files = {str(iris.review(r.review_id)): r.file for r in reviews}
-    out = []
-    for q in queries.catalogue().values():
-        if not q.is_qc:
-            continue
-        for row in queries.run_local(q, store).records():
-            review = row.get("review") or ""
-            out.append(Problem(files.get(review, review or "ontology/"), 0, 0,
-                               f"{row.get('message') or q.summary}: {row.get('focus')}",
-                               hint=f"QC query {q.name}",
-                               severity="error" if q.severity == "error" else "warning", rule=q.name))
-    return sorted(out)
-
-
-def _write(out: Path, reviews: list[ReviewBuild], result: BuildResult) -> bool:
-    """Write everything to a staging folder, run the QC queries on its store, and put it in place
-    of `out` only if they pass. Returns whether it was put in place."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
-    try:
-        (staging / "cache").mkdir()
-        t0 = time.perf_counter()
-        for r in reviews:
-            atomic_write_text(staging / "cache" / f"{r.review_id}.nq", r.nquads)
-        # canonical order: graph by graph (reviews by id, then the ontology and vocabularies), each
-        # graph's lines sorted; every part is already sorted, so this is a concatenation
-        nquads = ("".join(r.nquads for r in reviews) + rdfio.nquads_text(_support_nquads())).encode("utf-8")
-        graphs = [str(iris.review(r.review_id)) for r in reviews]
-        t1 = time.perf_counter()
-        create_store(staging / "store", nquads)
-        store = open_store(staging / "store")
-        t2 = time.perf_counter()
-        result.problems = sorted(result.problems + qc_problems(store, reviews))
-        t3 = time.perf_counter()
-        result.timings.update({"cache_write": t1 - t0, "store": t2 - t1, "qc": t3 - t2})
-        if not result.ok:
-            del store
-            shutil.rmtree(staging, ignore_errors=True)
-            return False
-        files = write_exports(staging / "export", nquads, graphs)
-        void = describe_dataset(store, graphs, files)
-        del store
-        result.timings["export"] = time.perf_counter() - t3
-        (staging / "export" / "void.ttl").write_bytes(void)
-        manifest = {
-            "version": __version__,
-            "reviews": [{"file": r.file, "review": r.review_id, "key": r.key, "triples": r.triples,
-                         "problems": [p.as_dict() for p in r.problems]} for r in reviews],
-            "dataset_graph": DATASET_GRAPH,
-        }
-        atomic_write_text(staging / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        replace_dir(staging, out)
-        return True
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    The store is the previous one with the changed review graphs replaced when only a few changed
+    (a RocksDB checkpoint: hard links, then the graphs swapped), otherwise loaded anew from
+    dataset.nq. The cache files of the previous build move with it (they are named by content)."""
+    t0 = time.perf_counter()
+    support = _support_nquads(common)
+    if exports:
+        export_files = write_exports(staging / "export", reviews, support)
+    t1 = time.perf_counter()
+    before = {r["review"]: r["key"] for r in previous.get("reviews", [])}
+    changed = [r for r in reviews if before.get(r.review_id) != r.key]
+    gone = sorted(set(before) - {r.review_id for r in reviews})
+    incremental = (previous.get("fingerprint") == common and (out / "store" / "CURRENT").exists()
+                   and len(changed) + len(gone) <= max(8, len(reviews) // 10))
+    if incremental:
+        update_store(out / "store", staging / "store",
+                     remove=[str(iris.review(i)) for i in sorted({*gone, *(r.review_id for r in changed)} & set(before))],
+                     add=[r.cache_file("nq") for r in changed])
+    elif exports:
+        create_store(staging / "store", staging / "export" / "dataset.nq")
+    else:
+        dataset = staging / "dataset.nq"
+        with open(dataset, "wb") as f:
+            for r in reviews:
+                f.write(r.cache_file("nq").read_bytes())
+            f.write(support)
+        create_store(staging / "store", dataset)
+        dataset.unlink()
+    t2 = time.perf_counter()
+    if exports:
+        (staging / "export" / "void.ttl").write_bytes(describe_dataset(reviews, export_files))
+    manifest = {
+        "version": __version__,
+        "fingerprint": common,
+        "reviews": [{"file": r.file, "review": r.review_id, "key": r.key, "triples": r.triples,
+                     "problems": [p.as_dict() for p in r.problems]} for r in reviews],
+        "dataset_graph": DATASET_GRAPH,
+        "exports": exports,
+    }
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    for name in KEEP:
+        if (out / name).exists():
+            shutil.copy2(out / name, staging / name)
+    t3 = time.perf_counter()
+    os.sync()  # everything on disk before the swap: a power cut leaves the old build or the new one
+    t4 = time.perf_counter()
+    # from here on the old build is changed: its cache folder moves into the new one (a rename)
+    cache = staging / CACHE
+    if (out / CACHE).is_dir():
+        os.replace(out / CACHE, cache)
+    else:
+        cache.mkdir()
+    for f in (staging / "new").iterdir():
+        os.replace(f, cache / f.name)
+    (staging / "new").rmdir()
+    replace_dir(staging, out)
+    keep = {r.key for r in reviews}
+    for f in (out / CACHE).iterdir():
+        if f.name.split(".", 1)[0] not in keep:
+            f.unlink()
+    result.timings.update({"export": t1 - t0, "store": t2 - t1, "describe": t3 - t2, "sync": t4 - t3,
+                           "swap": time.perf_counter() - t4})
+    result.store_update = "replaced graphs" if incremental else "loaded"

@@ -44,7 +44,7 @@ def cmd_build(args) -> int:
     from .build import build
 
     result = build(args.paths, Path(args.out), strict=args.strict, jobs=args.jobs, engine=args.engine,
-                   progress=_Progress(not args.quiet and not args.json, "building"))
+                   exports=not args.no_export, progress=_Progress(not args.quiet and not args.json, "building"))
     if args.json:
         print(json.dumps(result.summary(), indent=2))
     else:
@@ -192,6 +192,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=None, help="parallel workers (default: all cores)")
     p.add_argument("--engine", choices=["turbo", "pyshacl"], default="turbo",
                    help="SHACL engine: pyshacl-turbo (default, fast) or pyshacl (the reference)")
+    p.add_argument("--no-export", action="store_true",
+                   help="write the store only, not build/export/ (fastest rebuild while editing reviews; "
+                        "export and push need a build with exports)")
     common(p)
     p.set_defaults(func=cmd_build)
 

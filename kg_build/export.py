@@ -1,19 +1,23 @@
-"""Standard RDF exports of a built dataset, written byte-for-byte deterministically with pyoxigraph.
+"""Standard RDF exports of a built dataset, written byte-for-byte deterministically.
 
-- dataset.nq, dataset.trig: every named graph (reviews, ontology, vocabularies), sorted
+- dataset.nq, dataset.trig: every named graph (reviews by id, then ontology and vocabularies)
 - graph.ttl: the reviews' triples merged into one graph (Turtle)
-- graph.jsonld: the same as JSON-LD, compacted with the prefixes of ontology/context.jsonld
+- graph.jsonld: the same as JSON-LD node objects, with the context of ontology/context.jsonld
 - void.ttl: a DCAT/VoID description: version, licence, triples, entities per class, the files
+
+Each review's part of each file is serialised by pyoxigraph when the review is built and cached
+(kg_build/fragments.py); writing an export concatenates the parts, so it costs a copy of the bytes.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__, iris, paths, rdfio
+from . import __version__, fragments, iris, paths, rdfio
 from .atomic import atomic_write_bytes
 from .store import DATASET_GRAPH
 
@@ -22,56 +26,84 @@ MEDIA_TYPES = {"dataset.nq": "application/n-quads", "dataset.trig": "application
                "graph.ttl": "text/turtle", "graph.jsonld": "application/ld+json"}
 
 
-def merged_review_triples(nquads: bytes, review_graphs: list[str]) -> bytes:
-    """The triples of the review graphs as sorted, de-duplicated N-Triples (shared nodes such as a
-    local authority or an annotator appear in several review graphs)."""
-    suffixes = tuple(f" <{g}> .".encode() for g in review_graphs)
-    lines = {line[: line.rindex(b" <")] + b" ." for line in nquads.splitlines() if line.endswith(suffixes)}
-    return b"".join(line + b"\n" for line in sorted(lines))
+class _Output:
+    """A file written in pieces, with its size and SHA-256 kept as it goes (for void.ttl)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._f = open(path, "wb")
+        self._hash = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self._f.write(data)
+        self._hash.update(data)
+        self.size += len(data)
+
+    def close(self) -> tuple[int, str]:
+        self._f.close()
+        return self.size, self._hash.hexdigest()
 
 
-def write_exports(out: Path, nquads: bytes, review_graphs: list[str]) -> dict[str, Path]:
-    """Write every export under `out`. `nquads` is the whole dataset in canonical order (graph by
-    graph, lines sorted), so parsing it in order gives the same output bytes for the same input."""
+def _shared_triples(reviews) -> list:
+    """The triples whose subject is not the review's own (the case, the annotator, a local authority),
+    once each, sorted."""
+    lines = sorted({line for r in reviews for line in r.parts.shared})
+    return list(ox.parse("".join(line + "\n" for line in lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+
+
+def write_exports(out: Path, reviews, support_nquads: bytes) -> dict[str, tuple[int, str]]:
+    """Write every export under `out` from the reviews' cached parts (kg_build/fragments.py), in
+    review-id order, then the ontology and the vocabularies (dataset files only). Returns each file's
+    size and SHA-256. `out` is a staging folder, put in place whole by the build."""
     out.mkdir(parents=True, exist_ok=True)
     prefixes = rdfio.prefixes()
-    written = {}
-    atomic_write_bytes(out / "dataset.nq", nquads)
-    written["dataset.nq"] = out / "dataset.nq"
-    quads = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
-    atomic_write_bytes(out / "dataset.trig", ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes))
-    written["dataset.trig"] = out / "dataset.trig"
-    ntriples = merged_review_triples(nquads, review_graphs)
-    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    atomic_write_bytes(out / "graph.ttl", ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
-    written["graph.ttl"] = out / "graph.ttl"
-    atomic_write_bytes(out / "graph.jsonld", jsonld_with_context(ntriples))
-    written["graph.jsonld"] = out / "graph.jsonld"
-    return written
-
-
-def jsonld_with_context(ntriples: bytes) -> bytes:
-    """JSON-LD of the merged triples: pyoxigraph's node objects (full IRIs, so they read the same under
-    any context) in a document that carries ontology/context.jsonld, so consumers can compact it with
-    one call. rdflib's compacting serialiser took ~50 s for 200k triples here; this takes ~1 s."""
+    header = fragments.prefix_header()
+    shared = _shared_triples(reviews)
+    files = {name: _Output(out / name) for name in MEDIA_TYPES}
+    nq, trig, ttl, jsonld = (files[n] for n in ("dataset.nq", "dataset.trig", "graph.ttl", "graph.jsonld"))
+    trig.write(header)
+    ttl.write(header)
     context = json.loads(paths.context_file().read_text(encoding="utf-8"))["@context"]
-    body = ox.serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.JSON_LD)
     head = json.dumps({"@context": context}, indent=1, sort_keys=True, ensure_ascii=False)
-    return head[:-2].encode("utf-8") + b',\n "@graph": ' + body.strip() + b"\n}\n"
+    jsonld.write(head[:-2].encode("utf-8") + b',\n "@graph": [\n')
+    first = True
+    for r in reviews:
+        nq.write(r.cache_file("nq").read_bytes())
+        trig.write(r.cache_file("trig").read_bytes())
+        ttl.write(r.cache_file("ttl").read_bytes())
+        nodes = r.cache_file("jsonld").read_bytes()
+        if nodes:
+            jsonld.write((b"" if first else b",\n") + nodes)
+            first = False
+    nq.write(support_nquads)
+    support = ox.parse(support_nquads, format=ox.RdfFormat.N_QUADS)
+    trig.write(fragments.body_of(ox.serialize(support, format=ox.RdfFormat.TRIG, prefixes=prefixes)))
+    if shared:
+        ttl.write(fragments.body_of(ox.serialize(shared, format=ox.RdfFormat.TURTLE, prefixes=prefixes)))
+        nodes = ox.serialize(shared, format=ox.RdfFormat.JSON_LD).strip()[1:-1].strip()
+        jsonld.write((b"" if first else b",\n") + nodes)
+    jsonld.write(b"\n]\n}\n")
+    return {name: f.close() for name, f in files.items()}
 
 
-VOID_QUERY_CLASSES = """
-SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
-  GRAPH ?g { ?s a ?class } FILTER (?g IN (%s))
-} GROUP BY ?class ORDER BY ?class
-"""
+def _class_counts(reviews) -> dict[str, int]:
+    """Entities per class over the review graphs: each review's own subjects, and the shared subjects
+    (typed in several reviews) once."""
+    counts: dict[str, int] = {}
+    for r in reviews:
+        for cls, n in r.parts.classes.items():
+            counts[cls] = counts.get(cls, 0) + n
+    for cls, n in Counter(t.object.value for t in _shared_triples(reviews)
+                          if t.predicate.value == fragments.RDF_TYPE).items():
+        counts[cls] = counts.get(cls, 0) + n
+    return dict(sorted(counts.items()))
 
 
-def describe_dataset(store: ox.Store, review_graphs: list[str], files: dict[str, Path]) -> bytes:
-    """The DCAT/VoID description (Turtle) of the dataset in `store` and its export files."""
+def describe_dataset(reviews, files: dict[str, tuple[int, str]]) -> bytes:
+    """The DCAT/VoID description (Turtle) of the built dataset and its export files."""
     D = f"<{DATASET_GRAPH}>"
-    graphs = ", ".join(f"<{g}>" for g in sorted(review_graphs)) or "<urn:none>"
-    n_triples = sum(1 for g in review_graphs for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+    n_triples = sum(r.parts.triples for r in reviews)
     lines = [
         "@prefix dcat: <http://www.w3.org/ns/dcat#> .",
         "@prefix dcterms: <http://purl.org/dc/terms/> .",
@@ -90,21 +122,17 @@ def describe_dataset(store: ox.Store, review_graphs: list[str], files: dict[str,
         f"    void:vocabulary <{iris.ONTOLOGY}> ;",
         f'    void:uriSpace "{iris.ID}" ;',
         f"    void:triples {n_triples} ;",
-        f'    dcterms:extent "{len(review_graphs)} reviews"@en ;',
+        f'    dcterms:extent "{len(reviews)} reviews"@en ;',
     ]
-    parts = []
-    for row in store.query(VOID_QUERY_CLASSES % graphs):
-        parts.append(f"[ void:class <{row['class'].value}> ; void:entities {row['n'].value} ]")
+    parts = [f"[ void:class <{cls}> ; void:entities {n} ]" for cls, n in _class_counts(reviews).items()]
     if parts:
         lines.append("    void:classPartition " + " ,\n        ".join(parts) + " ;")
     dists = []
-    for name, path in sorted(files.items()):
-        media = MEDIA_TYPES[name]
-        data = path.read_bytes()
+    for name, (size, digest) in sorted(files.items()):
         dists.append(
             f"[ a dcat:Distribution ; dcterms:title \"{name}\" ; "
-            f"dcat:mediaType \"{media}\" ; dcat:byteSize \"{len(data)}\"^^xsd:nonNegativeInteger ; "
-            f"dcterms:identifier \"sha256:{hashlib.sha256(data).hexdigest()}\" ]"
+            f"dcat:mediaType \"{MEDIA_TYPES[name]}\" ; dcat:byteSize \"{size}\"^^xsd:nonNegativeInteger ; "
+            f"dcterms:identifier \"sha256:{digest}\" ]"
         )
     lines.append("    dcat:distribution " + " ,\n        ".join(dists) + " .")
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -120,7 +148,7 @@ def export_store(build_dir: Path, fmt: str, output: Path | None) -> Path | None:
 
     source = Path(build_dir) / "export" / EXPORT_NAMES[fmt]
     if not source.exists():
-        raise FileNotFoundError(f"no export at {source}: run `sgkg build` first")
+        raise FileNotFoundError(f"no export at {source}: run `sgkg build` first (without --no-export)")
     data = source.read_bytes()
     if output is None:
         sys.stdout.buffer.write(data)

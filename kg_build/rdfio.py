@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-from rdflib import BNode, Graph, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
 from . import iris, paths
@@ -23,6 +24,30 @@ def nquads_lines(graph: Graph, name: URIRef) -> list[str]:
     nt = g.serialize(format="nt", encoding="utf-8").decode("utf-8")
     suffix = f" <{name}> ."
     return sorted(line[:-2] + suffix for line in nt.splitlines() if line.strip())
+
+
+def review_quads(graph: Graph, name: URIRef) -> list[ox.Quad]:
+    """A review graph's triples as pyoxigraph quads in the named graph `name`, in canonical order
+    (that of their sorted N-Quads lines). Review graphs hold no blank nodes (IRIs come from ids); their
+    N-Quads, serialised by pyoxigraph, are the bytes rdflib writes, in half the time."""
+    g = ox.NamedNode(name)
+    terms: dict = {}
+
+    def term(t):
+        n = terms.get(t)
+        if n is None:
+            if isinstance(t, URIRef):
+                n = ox.NamedNode(t)
+            elif isinstance(t, Literal):
+                n = (ox.Literal(str(t), language=t.language) if t.language
+                     else ox.Literal(str(t), datatype=ox.NamedNode(t.datatype)) if t.datatype
+                     else ox.Literal(str(t)))
+            else:
+                raise ValueError(f"blank node {t} in review graph {name}: every node needs an IRI")
+            terms[t] = n
+        return n
+
+    return sorted((ox.Quad(term(s), term(p), term(o), g) for s, p, o in graph), key=str)
 
 
 def nquads_text(lines: list[str]) -> str:

@@ -98,7 +98,7 @@ def push(build_dir: Path, endpoint: str, graph_store: str, *, changed_only: bool
     build_dir = Path(build_dir)
     nq = build_dir / "export" / "dataset.nq"
     if not nq.exists():
-        raise FileNotFoundError(f"no build at {build_dir}: run `sgkg build` first")
+        raise FileNotFoundError(f"no export at {nq}: run `sgkg build` first (without --no-export)")
     graphs = graphs_of(nq)
     state_path = build_dir / STATE
     state = json.loads(state_path.read_text()) if state_path.exists() else {}

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 
-from kg_build import build, export, iris
+from kg_build import build, export, fragments, iris
 from kg_build.problems import InputError
 
 DATA = Path(__file__).parent / "data"
@@ -146,3 +146,54 @@ def test_export_copies_one_format(built, tmp_path):
     target = tmp_path / "x.ttl"
     export.export_store(built, "ttl", target)
     assert target.read_bytes() == (built / "export" / "graph.ttl").read_bytes()
+
+
+def _quads(store_dir: Path) -> tuple[int, set[str]]:
+    """The store's size and its quads without blank nodes (each load labels those afresh)."""
+    quads = [str(q) for q in ox.Store.read_only(str(store_dir))]
+    return len(quads), {q for q in quads if "_:" not in q}
+
+
+def test_a_rebuild_replaces_changed_graphs_and_equals_a_build_from_scratch(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(DATA / "valid", src)
+    out = tmp_path / "build"
+    assert build.build([src], out, jobs=1).store_update == "loaded"
+    (out / "push-state.json").write_text('{"http://example.org/gsp": {}}\n')
+    f = src / "minimal-review.yaml"
+    f.write_text(f.read_text().replace("Baby B bulletin", "Baby B learning bulletin"))
+    again = build.build([src], out, jobs=1)
+    assert again.written and again.store_update == "replaced graphs"
+    fresh = tmp_path / "fresh"
+    build.build([src], fresh, jobs=1)
+    assert _quads(out / "store") == _quads(fresh / "store")
+    assert _hashes(out / "export") == _hashes(fresh / "export")
+    # the state of `sgkg push --changed-only` is kept; the cache holds only what the build uses
+    assert (out / "push-state.json").read_text() == '{"http://example.org/gsp": {}}\n'
+    assert sorted(p.name for p in (out / "cache").iterdir()) == sorted(p.name for p in (fresh / "cache").iterdir())
+
+
+def test_a_rebuild_drops_the_graph_of_a_removed_review(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(DATA / "valid", src)
+    out = tmp_path / "build"
+    build.build([src], out, jobs=1)
+    (src / "minimal-review.yaml").unlink()
+    again = build.build([src], out, jobs=1)
+    assert again.store_update == "replaced graphs"
+    graphs = {g.value for g in ox.Store.read_only(str(out / "store")).named_graphs()}
+    assert str(iris.review("testshire-2021-baby-b")) not in graphs
+    assert str(iris.review("testshire-2020-child-a")) in graphs
+    assert len(list((out / "cache").iterdir())) == len(fragments.SUFFIXES)
+
+
+def test_a_build_without_exports_writes_the_store_only_and_export_says_why(tmp_path):
+    out = tmp_path / "build"
+    result = build.build([DATA / "valid"], out, jobs=1, exports=False)
+    assert result.written and (out / "store").is_dir() and not (out / "export").exists()
+    assert len(list(ox.Store.read_only(str(out / "store")).named_graphs())) == 4
+    with pytest.raises(FileNotFoundError, match="without --no-export"):
+        export.export_store(out, "nq", None)
+    # a later build with exports writes them, though no review changed
+    again = build.build([DATA / "valid"], out, jobs=1)
+    assert again.store_update == "replaced graphs" and (out / "export" / "dataset.nq").exists()

@@ -47,6 +47,15 @@ def test_same_input_gives_the_same_bytes():
     assert a == b and a
 
 
+def test_review_quads_serialise_to_the_bytes_rdflib_writes():
+    import pyoxigraph as ox
+
+    for path in sorted((DATA / "valid").glob("*.yaml")) + sorted((DATA / "queries").glob("*.yaml")):
+        g = mapping.map_review(annotation.load_review(path)).graph
+        ours = ox.serialize(rdfio.review_quads(g, iris.review("x")), format=ox.RdfFormat.N_QUADS)
+        assert ours.decode("utf-8") == rdfio.nquads_text(rdfio.nquads_lines(g, iris.review("x"))), path.name
+
+
 def test_iris_never_carry_names():
     g = _map("full-review.yaml").graph
     text = " ".join(str(t) for triple in g for t in (triple[0], triple[2]) if not hasattr(t, "language"))

@@ -157,6 +157,31 @@ def test_qc_queries_find_what_they_look_for(name):
     assert rows, f"{name} found nothing in a graph built to break it"
 
 
+def test_qc_run_graph_by_graph_finds_what_a_run_over_the_whole_store_finds():
+    """The build runs the QC queries on each review graph alone and on the ontology and vocabularies
+    alone (kg_build/qc.py); that is only right while no QC query joins two review graphs."""
+    import pyoxigraph as ox
+
+    from kg_build import qc
+    from kg_build.store import ONTOLOGY_GRAPH
+
+    two = BROKEN + BROKEN.replace("/review/r1", "/review/r2")
+    whole = {(q.name, r["review"], r["focus"]) for q in (CATALOGUE[n] for n in QC)
+             for r in queries.run_local(q, _store_with(two)).records()}
+    split = set()
+    for review in ("r1", "r2"):
+        iri = f"https://w3id.org/sgkg/id/review/{review}"
+        lines = "".join(line + "\n" for line in two.splitlines() if line.endswith(f"<{iri}> ."))
+        split |= {(p.rule, iri, p.message.rsplit(": ", 1)[1])
+                  for p in qc.review_problems(lines.encode(), iri, f"{review}.yaml")}
+    support = _store_with("")
+    support.load("".join(line + "\n" for line in BROKEN.splitlines() if line.endswith(f"<{ONTOLOGY_GRAPH}> .")),
+                 format=ox.RdfFormat.N_QUADS)
+    split |= {(p.rule, None, p.message.rsplit(": ", 1)[1])
+              for p in qc.support_problems(support.dump(format=ox.RdfFormat.N_QUADS))}
+    assert len(whole) >= 9 and split == whole
+
+
 def test_qc_iri_pattern_is_the_one_in_iris_module():
     from kg_build import iris
 
@@ -166,10 +191,12 @@ def test_qc_iri_pattern_is_the_one_in_iris_module():
 
 
 def test_build_reports_qc_rows_and_writes_nothing(tmp_path, monkeypatch):
-    from kg_build import build as b
+    from kg_build import build as b, qc
 
-    monkeypatch.setattr(b, "qc_problems", lambda store, reviews: [
-        b.Problem("x.yaml", 0, 0, "QC says no", severity="error", rule="qc/test-violation")])
+    monkeypatch.setattr(qc, "review_problems", lambda nquads, review, file: [
+        b.Problem(file, 0, 0, "QC says no", severity="error", rule="qc/test-violation")])
     result = b.build([DATA / "valid"], tmp_path / "out", jobs=1)
     assert not result.written and any(p.rule == "qc/test-violation" for p in result.problems)
     assert not (tmp_path / "out").exists()
+
+

@@ -1,0 +1,87 @@
+"""One review's share of every export, made where the review is built (in a worker) and cached with it.
+
+The exports are then concatenations of these parts in review-id order, so writing them costs what
+copying the bytes costs, and a rebuild after one review changed re-serialises one review, not the
+dataset. For the merged graph (graph.ttl, graph.jsonld) a review's triples are split by subject:
+- own: subjects minted under the review's IRI; no other review graph can hold them as subjects, so
+  the parts never repeat a triple;
+- shared: subjects outside it (the case, the annotator, a local authority by GSS code); several
+  reviews state them, so they are collected from every review, de-duplicated and written once.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import rdfio
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SUFFIXES = ("nq", "trig", "ttl", "jsonld", "json")
+
+
+@dataclass
+class ReviewParts:
+    """What the exports and the dataset description need of one review, as cached in build/cache."""
+
+    review: str  # the review's IRI (its named graph)
+    triples: int
+    classes: dict[str, int]  # class IRI -> own subjects typed with it
+    shared: list[str] = field(default_factory=list)  # N-Triples lines with a shared subject, sorted
+
+
+def prefix_header() -> bytes:
+    return "".join(f"@prefix {k}: <{v}> .\n" for k, v in rdfio.prefixes().items()).encode("utf-8")
+
+
+def body_of(serialised: bytes) -> bytes:
+    """A Turtle or TriG document without its @prefix lines (written once, at the top of the export)."""
+    lines = serialised.split(b"\n")
+    i = 0
+    while i < len(lines) and (lines[i].startswith(b"@prefix ") or not lines[i].strip()):
+        i += 1
+    return b"\n".join(lines[i:]).strip() + b"\n" if i < len(lines) else b""
+
+
+def _is_own(subject, review: str) -> bool:
+    return isinstance(subject, ox.NamedNode) and (subject.value == review or subject.value.startswith(review + "/"))
+
+
+def make(quads: list[ox.Quad], review: str) -> tuple[dict[str, bytes], ReviewParts]:
+    """The export parts of one review graph, its quads given in canonical order
+    (kg_build/rdfio.review_quads)."""
+    nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    prefixes = rdfio.prefixes()
+    own = [q.triple for q in quads if _is_own(q.subject, review)]
+    shared = [q.triple for q in quads if not _is_own(q.subject, review)]
+    classes = Counter(t.object.value for t in own if t.predicate.value == RDF_TYPE)
+    jsonld = ox.serialize(own, format=ox.RdfFormat.JSON_LD).strip() if own else b"[]"
+    files = {
+        "nq": nquads,
+        "trig": body_of(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)),
+        "ttl": body_of(ox.serialize(own, format=ox.RdfFormat.TURTLE, prefixes=prefixes)),
+        "jsonld": jsonld[1:-1].strip(),  # the node objects, without the enclosing array
+    }
+    shared_lines = sorted(ox.serialize(shared, format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines())
+    return files, ReviewParts(review, len(quads), dict(sorted(classes.items())), shared_lines)
+
+
+def write(folder: Path, key: str, files: dict[str, bytes], parts: ReviewParts, meta: dict) -> None:
+    """Write a review's parts as build/cache/<key>.<suffix>. The folder is a staging folder: it is
+    put in place whole, so the files need no atomic write of their own."""
+    for suffix, data in files.items():
+        (folder / f"{key}.{suffix}").write_bytes(data)
+    record = {**meta, "review": parts.review, "triples": parts.triples, "classes": parts.classes,
+              "shared": parts.shared}
+    (folder / f"{key}.json").write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+
+
+def read_meta(folder: Path, key: str) -> dict:
+    return json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+
+
+def parts_of(meta: dict) -> ReviewParts:
+    return ReviewParts(meta["review"], meta["triples"], meta["classes"], meta["shared"])
