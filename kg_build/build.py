@@ -45,11 +45,19 @@ class ReviewBuild:
     triples: int = 0
     load_problems: list[Problem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-    parts: fragments.ReviewParts | None = None
     folder: Path | None = None  # the folder holding its cache files (<key>.nq, .trig, ...)
+    _parts: fragments.ReviewParts | None = None
 
     def cache_file(self, suffix: str) -> Path:
         return self.folder / f"{self.key}.{suffix}"
+
+    @property
+    def parts(self) -> fragments.ReviewParts:
+        """What the exports need of it (class counts, shared triples): read from the cache when
+        first asked, so a rebuild without exports reads no cache file of an unchanged review."""
+        if self._parts is None:
+            self._parts = fragments.parts_of(fragments.read_meta(self.folder, self.key))
+        return self._parts
 
 
 @dataclass
@@ -143,7 +151,7 @@ def build_one(path: str, display: str, key: str, engine: str, folder: str) -> Re
     t6 = time.perf_counter()
     fragments.write(Path(folder), key, files, parts,
                     {"file": display, "review_id": rf.review_id, "problems": [p.as_dict() for p in problems]})
-    return ReviewBuild(rf.review_id, display, key, problems, triples=parts.triples, parts=parts, folder=Path(folder),
+    return ReviewBuild(rf.review_id, display, key, problems, triples=parts.triples, _parts=parts, folder=Path(folder),
                        timings={"load": t1 - t0, "map": t2 - t1, "validate": t3 - t2, "serialize": t4 - t3,
                                 "parts": t5 - t4, "qc": t6 - t5, "write": time.perf_counter() - t6})
 
@@ -171,18 +179,12 @@ def _read_manifest(out: Path) -> dict:
 
 
 def _cached(out: Path, entry: dict | None, key: str) -> ReviewBuild | None:
-    """The previous build of a file whose key is unchanged, from out/cache, if all its files are there."""
-    if not entry or entry.get("key") != key:
+    """The previous build of a file whose key is unchanged, from the manifest and out/cache. Its
+    metadata file is written last (kg_build/fragments.py), so its presence means the others are there."""
+    if not entry or entry.get("key") != key or not (out / CACHE / f"{key}.json").exists():
         return None
-    folder = out / CACHE
-    if not all((folder / f"{key}.{suffix}").exists() for suffix in fragments.SUFFIXES):
-        return None
-    try:
-        meta = fragments.read_meta(folder, key)
-    except (OSError, ValueError):
-        return None
-    return ReviewBuild(meta["review_id"], entry["file"], key, [Problem(**p) for p in meta["problems"]],
-                       cached=True, triples=meta["triples"], parts=fragments.parts_of(meta), folder=folder)
+    return ReviewBuild(entry["review"], entry["file"], key, [Problem(**p) for p in entry["problems"]],
+                       cached=True, triples=entry["triples"], folder=out / CACHE)
 
 
 @lru_cache(maxsize=2)
@@ -345,7 +347,10 @@ def _write(out: Path, staging: Path, reviews: list[ReviewBuild], result: BuildRe
         "dataset_graph": DATASET_GRAPH,
         "exports": exports,
     }
-    (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    # one review a line: readable, and a third of the time of an indented dump at 10,000 reviews
+    reviews_json = ",\n".join(json.dumps(r, sort_keys=True) for r in manifest.pop("reviews"))
+    head = json.dumps(manifest, sort_keys=True)[:-1]
+    (staging / MANIFEST).write_text(f'{head}, "reviews": [\n{reviews_json}\n]}}\n', encoding="utf-8")
     for name in KEEP:
         if (out / name).exists():
             shutil.copy2(out / name, staging / name)

@@ -74,6 +74,7 @@ def write(folder: Path, key: str, files: dict[str, bytes], parts: ReviewParts, m
     put in place whole, so the files need no atomic write of their own."""
     for suffix, data in files.items():
         (folder / f"{key}.{suffix}").write_bytes(data)
+    # written last: the build takes its presence to mean the other files are there
     record = {**meta, "review": parts.review, "triples": parts.triples, "classes": parts.classes,
               "shared": parts.shared}
     (folder / f"{key}.json").write_text(json.dumps(record, sort_keys=True), encoding="utf-8")

@@ -23,7 +23,7 @@ def target():
 def _code(section: str, key: Key) -> dict:
     from . import ontology
 
-    name = scheme_for(section, key)
+    name = scheme_for(section, key.name, key.prop)
     sch = ontology.scheme(name)
     return {"enum": sorted(sch.concepts), "description": f"a code of ontology/vocab/{name}.ttl"}
 

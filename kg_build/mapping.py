@@ -14,10 +14,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, XSD, Namespace
 
 from . import iris, ontology
-from .annotation import ReviewFile, age_in_months, parse_date, value_scheme
+from .annotation import ReviewFile, age_in_months, parse_date, scheme_for, value_scheme
 from .namespace import SG
 from . import schema
-from .schema import THEME_SCHEMES
 from .yamlsource import Mapping, Pos, Scalar, Sequence
 
 TIME = Namespace("http://www.w3.org/2006/time#")
@@ -88,8 +87,7 @@ class _Mapper:
 
     def code(self, prop, v, section: str = "", key_name: str = "") -> URIRef:
         """The concept of a checked code; `themes` take their scheme from the section."""
-        scheme = THEME_SCHEMES[section] if key_name == "themes" else value_scheme(prop)
-        return ontology.scheme(scheme).lookup(str(v))
+        return ontology.scheme(scheme_for(section, key_name, prop)).lookup(str(v))
 
     def codes(self, s, prop, v, section: str = "", key_name: str = "") -> None:
         for item in _list(v):
