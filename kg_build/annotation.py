@@ -419,7 +419,9 @@ def find_review_files(paths: Iterable[Path]) -> list[Path]:
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            found.update(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file())
+            # os.walk reads each folder's entries with their types: no stat a file (rglob + is_file: 3x)
+            for folder, _, names in os.walk(p):
+                found.update(Path(folder, n) for n in names if n.endswith((".yaml", ".yml")))
         elif p.exists():
             found.add(p)
         else:

@@ -107,8 +107,20 @@ def fingerprint() -> str:
     return h.hexdigest()
 
 
-def review_key(path: Path, display: str, common: str) -> str:
-    return hashlib.sha256(common.encode() + display.encode() + b"\0" + path.read_bytes()).hexdigest()
+def file_digest(path: Path, entry: dict | None) -> dict:
+    """The SHA-256 of a file, and its size and modification time. The digest recorded by the previous
+    build is reused when size and modification time are unchanged (as git and make do): hashing
+    10,000 files took a second, half of a one-review rebuild."""
+    st = path.stat()
+    stamp = [st.st_size, st.st_mtime_ns]
+    if entry and entry.get("stat") == stamp and entry.get("sha256"):
+        return {"sha256": entry["sha256"], "stat": stamp}
+    return {"sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "stat": stamp}
+
+
+def review_key(digest: str, display: str, common: str) -> str:
+    """What a review's cached build is filed under: its file's content and name, and `common`."""
+    return hashlib.sha256(f"{common}\0{display}\0{digest}".encode()).hexdigest()
 
 
 def _origin_of(focus: str, origins: dict) -> tuple[int, int]:
@@ -232,8 +244,10 @@ def build(
         builds: dict[str, ReviewBuild] = {}
         todo = []
         displays = [annotation.display_name(p, display_root) for p in files]
+        sources = {}
         for path, display in zip(files, displays):
-            key = review_key(path, display, common)
+            sources[display] = file_digest(path, entries.get(display))
+            key = review_key(sources[display]["sha256"], display, common)
             hit = _cached(out, entries.get(display), key)
             if hit:
                 builds[display] = hit
@@ -249,7 +263,7 @@ def build(
         problems = sorted([p for r in reviews for p in r.problems] + support_qc)
         result = BuildResult(out, reviews, problems, strict=strict, timings=timings)
         if result.ok:
-            _write(out, staging, reviews, result, previous, common, exports)
+            _write(out, staging, reviews, result, previous, common, exports, sources)
             result.written = True
     finally:
         if staging.exists():
@@ -306,7 +320,7 @@ def _check_loaded(reviews: list[ReviewBuild]) -> None:
 
 
 def _write(out: Path, staging: Path, reviews: list[ReviewBuild], result: BuildResult, previous: dict,
-           common: str, exports: bool = True) -> None:
+           common: str, exports: bool = True, sources: dict | None = None) -> None:
     """Write the exports, the store and the manifest into `staging` and put it in place of `out`.
 
     The store is the previous one with the changed review graphs replaced when only a few changed
@@ -343,6 +357,7 @@ def _write(out: Path, staging: Path, reviews: list[ReviewBuild], result: BuildRe
         "version": __version__,
         "fingerprint": common,
         "reviews": [{"file": r.file, "review": r.review_id, "key": r.key, "triples": r.triples,
+                     **(sources or {}).get(r.file, {}),
                      "problems": [p.as_dict() for p in r.problems]} for r in reviews],
         "dataset_graph": DATASET_GRAPH,
         "exports": exports,

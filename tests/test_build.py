@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import shutil
 from pathlib import Path
 
@@ -197,3 +199,19 @@ def test_a_build_without_exports_writes_the_store_only_and_export_says_why(tmp_p
     # a later build with exports writes them, though no review changed
     again = build.build([DATA / "valid"], out, jobs=1)
     assert again.store_update == "replaced graphs" and (out / "export" / "dataset.nq").exists()
+
+
+def test_a_touched_file_is_hashed_again_and_stays_cached(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(DATA / "valid", src)
+    out = tmp_path / "build"
+    build.build([src], out, jobs=1)
+    f = src / "minimal-review.yaml"
+    st = f.stat()
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # same content, new modification time
+    again = build.build([src], out, jobs=1)
+    assert all(r.cached for r in again.reviews)
+    entry = next(e for e in json.loads((out / "manifest.json").read_text())["reviews"]
+                 if e["file"].endswith("minimal-review.yaml"))
+    assert entry["stat"] == [st.st_size, st.st_mtime_ns + 10**9]
+    assert entry["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()
