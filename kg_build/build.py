@@ -329,7 +329,11 @@ def _write(out: Path, staging: Path, reviews: list[ReviewBuild], result: BuildRe
     t0 = time.perf_counter()
     support = _support_nquads(common)
     if exports:
-        export_files = write_exports(staging / "export", reviews, support)
+        try:
+            export_files = write_exports(staging / "export", reviews, support)
+        except FileNotFoundError as exc:  # a cache file removed by hand; the previous build is kept
+            raise FileNotFoundError(f"{exc.filename}: the build cache is incomplete; delete {out / CACHE} "
+                                    "and build again (every review is then mapped anew)") from None
     t1 = time.perf_counter()
     before = {r["review"]: r["key"] for r in previous.get("reviews", [])}
     changed = [r for r in reviews if before.get(r.review_id) != r.key]

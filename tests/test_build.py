@@ -215,3 +215,15 @@ def test_a_touched_file_is_hashed_again_and_stays_cached(tmp_path):
                  if e["file"].endswith("minimal-review.yaml"))
     assert entry["stat"] == [st.st_size, st.st_mtime_ns + 10**9]
     assert entry["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()
+
+
+def test_a_damaged_cache_gives_a_clear_error_and_keeps_the_build(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(DATA / "valid", src)
+    out = tmp_path / "build"
+    build.build([src], out, jobs=1)
+    next((out / "cache").glob("*.ttl")).unlink()
+    before = _hashes(out)
+    with pytest.raises(FileNotFoundError, match="build cache is incomplete"):
+        build.build([src], out, jobs=1)
+    assert _hashes(out) == before
