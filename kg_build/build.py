@@ -26,7 +26,7 @@ from rdflib import URIRef
 
 from . import __version__, annotation, fragments, iris, mapping, ontology, paths, qc, rdfio, validation
 from .atomic import replace_dir
-from .export import describe_dataset, write_exports
+from .export import describe_dataset, shared_triples, write_exports
 from .problems import InputError, Problem
 from .store import DATASET_GRAPH, ONTOLOGY_GRAPH, VOCAB_GRAPH, create_store, update_store
 
@@ -56,7 +56,7 @@ class ReviewBuild:
         """What the exports need of it (class counts, shared triples): read from the cache when
         first asked, so a rebuild without exports reads no cache file of an unchanged review."""
         if self._parts is None:
-            self._parts = fragments.parts_of(fragments.read_meta(self.folder, self.key))
+            self._parts = fragments.read(self.folder, self.key)
         return self._parts
 
 
@@ -161,8 +161,7 @@ def build_one(path: str, display: str, key: str, engine: str, folder: str) -> Re
     t5 = time.perf_counter()
     problems = sorted(shape_problems(mapped, report) + qc.review_problems(files["nq"], str(mapped.iri), display))
     t6 = time.perf_counter()
-    fragments.write(Path(folder), key, files, parts,
-                    {"file": display, "review_id": rf.review_id, "problems": [p.as_dict() for p in problems]})
+    fragments.write(Path(folder), key, files, parts)
     return ReviewBuild(rf.review_id, display, key, problems, triples=parts.triples, _parts=parts, folder=Path(folder),
                        timings={"load": t1 - t0, "map": t2 - t1, "validate": t3 - t2, "serialize": t4 - t3,
                                 "parts": t5 - t4, "qc": t6 - t5, "write": time.perf_counter() - t6})
@@ -330,7 +329,8 @@ def _write(out: Path, staging: Path, reviews: list[ReviewBuild], result: BuildRe
     support = _support_nquads(common)
     if exports:
         try:
-            export_files = write_exports(staging / "export", reviews, support)
+            shared = shared_triples(reviews)
+            export_files = write_exports(staging / "export", reviews, support, shared)
         except FileNotFoundError as exc:  # a cache file removed by hand; the previous build is kept
             raise FileNotFoundError(f"{exc.filename}: the build cache is incomplete; delete {out / CACHE} "
                                     "and build again (every review is then mapped anew)") from None
@@ -356,7 +356,7 @@ def _write(out: Path, staging: Path, reviews: list[ReviewBuild], result: BuildRe
         dataset.unlink()
     t2 = time.perf_counter()
     if exports:
-        (staging / "export" / "void.ttl").write_bytes(describe_dataset(reviews, export_files))
+        (staging / "export" / "void.ttl").write_bytes(describe_dataset(reviews, export_files, shared))
     manifest = {
         "version": __version__,
         "fingerprint": common,

@@ -45,21 +45,21 @@ class _Output:
         return self.size, self._hash.hexdigest()
 
 
-def _shared_triples(reviews) -> list:
+def shared_triples(reviews) -> list:
     """The triples whose subject is not the review's own (the case, the annotator, a local authority),
     once each, sorted."""
     lines = sorted({line for r in reviews for line in r.parts.shared})
     return list(ox.parse("".join(line + "\n" for line in lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
 
 
-def write_exports(out: Path, reviews, support_nquads: bytes) -> dict[str, tuple[int, str]]:
+def write_exports(out: Path, reviews, support_nquads: bytes, shared: list) -> dict[str, tuple[int, str]]:
     """Write every export under `out` from the reviews' cached parts (kg_build/fragments.py), in
-    review-id order, then the ontology and the vocabularies (dataset files only). Returns each file's
-    size and SHA-256. `out` is a staging folder, put in place whole by the build."""
+    review-id order, then the triples about shared nodes (`shared_triples`) and the ontology and the
+    vocabularies (dataset files only). Returns each file's size and SHA-256. `out` is a staging
+    folder, put in place whole by the build."""
     out.mkdir(parents=True, exist_ok=True)
     prefixes = rdfio.prefixes()
     header = fragments.prefix_header()
-    shared = _shared_triples(reviews)
     files = {name: _Output(out / name) for name in MEDIA_TYPES}
     nq, trig, ttl, jsonld = (files[n] for n in ("dataset.nq", "dataset.trig", "graph.ttl", "graph.jsonld"))
     trig.write(header)
@@ -87,20 +87,19 @@ def write_exports(out: Path, reviews, support_nquads: bytes) -> dict[str, tuple[
     return {name: f.close() for name, f in files.items()}
 
 
-def _class_counts(reviews) -> dict[str, int]:
+def _class_counts(reviews, shared: list) -> dict[str, int]:
     """Entities per class over the review graphs: each review's own subjects, and the shared subjects
     (typed in several reviews) once."""
     counts: dict[str, int] = {}
     for r in reviews:
         for cls, n in r.parts.classes.items():
             counts[cls] = counts.get(cls, 0) + n
-    for cls, n in Counter(t.object.value for t in _shared_triples(reviews)
-                          if t.predicate.value == fragments.RDF_TYPE).items():
+    for cls, n in Counter(t.object.value for t in shared if t.predicate.value == fragments.RDF_TYPE).items():
         counts[cls] = counts.get(cls, 0) + n
     return dict(sorted(counts.items()))
 
 
-def describe_dataset(reviews, files: dict[str, tuple[int, str]]) -> bytes:
+def describe_dataset(reviews, files: dict[str, tuple[int, str]], shared: list) -> bytes:
     """The DCAT/VoID description (Turtle) of the built dataset and its export files."""
     D = f"<{DATASET_GRAPH}>"
     n_triples = sum(r.parts.triples for r in reviews)
@@ -124,7 +123,7 @@ def describe_dataset(reviews, files: dict[str, tuple[int, str]]) -> bytes:
         f"    void:triples {n_triples} ;",
         f'    dcterms:extent "{len(reviews)} reviews"@en ;',
     ]
-    parts = [f"[ void:class <{cls}> ; void:entities {n} ]" for cls, n in _class_counts(reviews).items()]
+    parts = [f"[ void:class <{cls}> ; void:entities {n} ]" for cls, n in _class_counts(reviews, shared).items()]
     if parts:
         lines.append("    void:classPartition " + " ,\n        ".join(parts) + " ;")
     dists = []

@@ -20,7 +20,6 @@ import pyoxigraph as ox
 from . import rdfio
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SUFFIXES = ("nq", "trig", "ttl", "jsonld", "json")
 
 
 @dataclass
@@ -69,20 +68,16 @@ def make(quads: list[ox.Quad], review: str) -> tuple[dict[str, bytes], ReviewPar
     return files, ReviewParts(review, len(quads), dict(sorted(classes.items())), shared_lines)
 
 
-def write(folder: Path, key: str, files: dict[str, bytes], parts: ReviewParts, meta: dict) -> None:
+def write(folder: Path, key: str, files: dict[str, bytes], parts: ReviewParts) -> None:
     """Write a review's parts as build/cache/<key>.<suffix>. The folder is a staging folder: it is
     put in place whole, so the files need no atomic write of their own."""
     for suffix, data in files.items():
         (folder / f"{key}.{suffix}").write_bytes(data)
     # written last: the build takes its presence to mean the other files are there
-    record = {**meta, "review": parts.review, "triples": parts.triples, "classes": parts.classes,
-              "shared": parts.shared}
+    record = {"review": parts.review, "triples": parts.triples, "classes": parts.classes, "shared": parts.shared}
     (folder / f"{key}.json").write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
 
 
-def read_meta(folder: Path, key: str) -> dict:
-    return json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
-
-
-def parts_of(meta: dict) -> ReviewParts:
+def read(folder: Path, key: str) -> ReviewParts:
+    meta = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
     return ReviewParts(meta["review"], meta["triples"], meta["classes"], meta["shared"])
