@@ -160,8 +160,12 @@ def cmd_push(args) -> int:
 
     password, token = credentials_from_env()
     graph_store = args.graph_store or args.endpoint
-    report = push(Path(args.out), args.endpoint, graph_store, changed_only=args.changed_only,
-                  user=args.user, password=password, token=token, auth=args.auth)
+    try:
+        report = push(Path(args.out), args.endpoint, graph_store, changed_only=args.changed_only,
+                      user=args.user, password=password, token=token, auth=args.auth)
+    except ValueError as exc:  # a dataset.nq not written by sgkg build
+        print(f"sgkg: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
     s = report.summary()
     if args.json:
         print(json.dumps(s, indent=2))

@@ -17,6 +17,7 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -55,15 +56,30 @@ class PushReport:
                 "failed": [{"graph": g.graph, "status": g.status, "detail": g.detail} for g in self.failed]}
 
 
-def graphs_of(nquads_path: Path) -> dict[str, bytes]:
-    """The dataset's named graphs as N-Triples documents, from the build's sorted N-Quads."""
-    out: dict[str, list[str]] = defaultdict(list)
-    for line in nquads_path.read_text(encoding="utf-8").splitlines():
-        if not line:
-            continue
-        body, graph = line[:-2].rsplit(" ", 1)
-        out[graph[1:-1]].append(body + " .")
-    return {g: ("\n".join(lines) + "\n").encode("utf-8") for g, lines in sorted(out.items())}
+def graphs_of(nquads_path: Path) -> Iterator[tuple[str, bytes]]:
+    """The dataset's named graphs, one at a time, as N-Triples documents. The build writes dataset.nq
+    graph by graph, so one graph is held at a time (the whole file is 2.4 GB at 10,000 reviews); a file
+    whose graphs are interleaved is refused, since sending a graph twice would replace its first part."""
+    seen: set[str] = set()
+    graph, lines = None, []
+    with open(nquads_path, "rb") as f:
+        for line in f:
+            line = line.rstrip(b"\n")
+            if not line:
+                continue
+            body, name = line[:-2].rsplit(b" ", 1)
+            g = name[1:-1].decode("utf-8")
+            if g != graph:
+                if graph is not None:
+                    yield graph, b"".join(lines)
+                if g in seen:
+                    raise ValueError(f"{nquads_path}: the quads of graph <{g}> are not together; "
+                                     "push a dataset.nq written by `sgkg build`")
+                seen.add(g)
+                graph, lines = g, []
+            lines.append(body + b" .\n")
+    if graph is not None:
+        yield graph, b"".join(lines)
 
 
 def session(user: str | None = None, password: str | None = None, token: str | None = None,
@@ -99,14 +115,15 @@ def push(build_dir: Path, endpoint: str, graph_store: str, *, changed_only: bool
     nq = build_dir / "export" / "dataset.nq"
     if not nq.exists():
         raise FileNotFoundError(f"no export at {nq}: run `sgkg build` first (without --no-export)")
-    graphs = graphs_of(nq)
+    graphs: set[str] = set()
     state_path = build_dir / STATE
     state = json.loads(state_path.read_text()) if state_path.exists() else {}
     previous = state.get(graph_store, {})
     s = session(user, password, token, auth, retries)
     report = PushReport()
     sent_hashes = dict(previous)
-    for g, body in graphs.items():
+    for g, body in graphs_of(nq):
+        graphs.add(g)
         digest = hashlib.sha256(body).hexdigest()
         item = GraphPush(g, body.count(b"\n"))
         report.graphs.append(item)

@@ -108,3 +108,17 @@ def test_serve_is_read_only_and_answers_queries(data_build):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_graphs_are_read_one_at_a_time_and_interleaved_graphs_are_refused(tmp_path):
+    from kg_build.remote import graphs_of
+
+    nq = tmp_path / "dataset.nq"
+    nq.write_text('<http://e/s> <http://e/p> "1" <http://e/g1> .\n<http://e/s> <http://e/p> "2" <http://e/g1> .\n'
+                  '<http://e/s> <http://e/p> "3" <http://e/g2> .\n')
+    assert list(graphs_of(nq)) == [("http://e/g1", b'<http://e/s> <http://e/p> "1" .\n<http://e/s> <http://e/p> "2" .\n'),
+                                   ("http://e/g2", b'<http://e/s> <http://e/p> "3" .\n')]
+    with open(nq, "a") as f:
+        f.write('<http://e/s> <http://e/p> "4" <http://e/g1> .\n')
+    with pytest.raises(ValueError, match="not together"):
+        list(graphs_of(nq))
