@@ -230,8 +230,7 @@ def build(
     if not files:
         raise InputError([Problem(" ".join(map(str, inputs)), 0, 0, "no annotation files (.yaml) found",
                                   "name a folder holding review files, e.g. data/", rule="path")])
-    if engine not in validation.ENGINES:
-        raise ValueError(f"unknown SHACL engine {engine!r}: one of {', '.join(validation.ENGINES)}")
+    validation.check_engine(engine)  # before any worker starts
     common = fingerprint() + engine
     previous = _read_manifest(out)
     entries = {r["file"]: r for r in previous.get("reviews", [])}

@@ -137,6 +137,11 @@ DEFAULT_ENGINE = "turbo"
 _COMPILED: dict[int, object] = {}
 
 
+def check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise ValueError(f"unknown SHACL engine {engine!r}: one of {', '.join(ENGINES)}")
+
+
 def _compiled(shapes: Graph):
     import pyshacl_turbo
 
@@ -150,8 +155,7 @@ def _compiled(shapes: Graph):
 def validate_graph(data: Graph, shapes: Graph | None = None, support: Graph | None = None,
                    engine: str = DEFAULT_ENGINE) -> ShapeReport:
     """Validate one data graph (a review's named graph, or RDF from another tool)."""
-    if engine not in ENGINES:
-        raise ValueError(f"unknown SHACL engine {engine!r}: one of {', '.join(ENGINES)}")
+    check_engine(engine)
     union = ReadOnlyGraphAggregate([data, support if support is not None else support_graph()])
     shapes = shapes if shapes is not None else ontology.load_shapes()
     if engine == "turbo":
