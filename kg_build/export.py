@@ -81,7 +81,7 @@ def write_exports(out: Path, reviews, support_nquads: bytes, shared: list) -> di
     trig.write(fragments.body_of(ox.serialize(support, format=ox.RdfFormat.TRIG, prefixes=prefixes)))
     if shared:
         ttl.write(fragments.body_of(ox.serialize(shared, format=ox.RdfFormat.TURTLE, prefixes=prefixes)))
-        nodes = ox.serialize(shared, format=ox.RdfFormat.JSON_LD).strip()[1:-1].strip()
+        nodes = fragments.jsonld_nodes(shared)
         jsonld.write((b"" if first else b",\n") + nodes)
     jsonld.write(b"\n]\n}\n")
     return {name: f.close() for name, f in files.items()}

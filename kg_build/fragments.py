@@ -45,6 +45,11 @@ def body_of(serialised: bytes) -> bytes:
     return b"\n".join(lines[i:]).strip() + b"\n" if i < len(lines) else b""
 
 
+def jsonld_nodes(triples: list) -> bytes:
+    """The JSON-LD node objects of some triples, without the enclosing array (b"" for none)."""
+    return ox.serialize(triples, format=ox.RdfFormat.JSON_LD).strip()[1:-1].strip() if triples else b""
+
+
 def _is_own(subject, review: str) -> bool:
     return isinstance(subject, ox.NamedNode) and (subject.value == review or subject.value.startswith(review + "/"))
 
@@ -57,12 +62,11 @@ def make(quads: list[ox.Quad], review: str) -> tuple[dict[str, bytes], ReviewPar
     own = [q.triple for q in quads if _is_own(q.subject, review)]
     shared = [q.triple for q in quads if not _is_own(q.subject, review)]
     classes = Counter(t.object.value for t in own if t.predicate.value == RDF_TYPE)
-    jsonld = ox.serialize(own, format=ox.RdfFormat.JSON_LD).strip() if own else b"[]"
     files = {
         "nq": nquads,
         "trig": body_of(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)),
         "ttl": body_of(ox.serialize(own, format=ox.RdfFormat.TURTLE, prefixes=prefixes)),
-        "jsonld": jsonld[1:-1].strip(),  # the node objects, without the enclosing array
+        "jsonld": jsonld_nodes(own),
     }
     shared_lines = sorted(ox.serialize(shared, format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines())
     return files, ReviewParts(review, len(quads), dict(sorted(classes.items())), shared_lines)
