@@ -69,6 +69,7 @@ class BuildResult:
     strict: bool = False
     timings: dict[str, float] = field(default_factory=dict)  # seconds, by stage
     store_update: str = ""  # "replaced graphs" (incremental) or "loaded" (new store), once written
+    support_problems: list[Problem] = field(default_factory=list)  # QC rows about ontology/vocabularies
 
     @property
     def violations(self) -> list[Problem]:
@@ -256,10 +257,13 @@ def build(
         _check_loaded(reviews)
         reviews.sort(key=lambda r: r.review_id)
         t = time.perf_counter()
-        support_qc = qc.support_problems(_support_nquads(common))
+        if previous.get("fingerprint") == common and "support_problems" in previous:
+            support_qc = [Problem(**p) for p in previous["support_problems"]]  # same ontology, shapes, queries
+        else:
+            support_qc = qc.support_problems(_support_nquads(common))
         timings["qc_support"] = time.perf_counter() - t
         problems = sorted([p for r in reviews for p in r.problems] + support_qc)
-        result = BuildResult(out, reviews, problems, strict=strict, timings=timings)
+        result = BuildResult(out, reviews, problems, strict=strict, timings=timings, support_problems=support_qc)
         if result.ok:
             _write(out, staging, reviews, result, previous, common, exports, sources)
             result.written = True
@@ -325,11 +329,10 @@ def _write(out: Path, staging: Path, reviews: list[ReviewBuild], result: BuildRe
     (a RocksDB checkpoint: hard links, then the graphs swapped), otherwise loaded anew from
     dataset.nq. The cache files of the previous build move with it (they are named by content)."""
     t0 = time.perf_counter()
-    support = _support_nquads(common)
     if exports:
         try:
             shared = shared_triples(reviews)
-            export_files = write_exports(staging / "export", reviews, support, shared)
+            export_files = write_exports(staging / "export", reviews, _support_nquads(common), shared)
         except FileNotFoundError as exc:  # a cache file removed by hand; the previous build is kept
             raise FileNotFoundError(f"{exc.filename}: the build cache is incomplete; delete {out / CACHE} "
                                     "and build again (every review is then mapped anew)") from None
@@ -350,7 +353,7 @@ def _write(out: Path, staging: Path, reviews: list[ReviewBuild], result: BuildRe
         with open(dataset, "wb") as f:
             for r in reviews:
                 f.write(r.cache_file("nq").read_bytes())
-            f.write(support)
+            f.write(_support_nquads(common))
         create_store(staging / "store", dataset)
         dataset.unlink()
     t2 = time.perf_counter()
@@ -359,6 +362,7 @@ def _write(out: Path, staging: Path, reviews: list[ReviewBuild], result: BuildRe
     manifest = {
         "version": __version__,
         "fingerprint": common,
+        "support_problems": [p.as_dict() for p in result.support_problems],
         "reviews": [{"file": r.file, "review": r.review_id, "key": r.key, "triples": r.triples,
                      **(sources or {}).get(r.file, {}),
                      "problems": [p.as_dict() for p in r.problems]} for r in reviews],

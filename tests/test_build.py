@@ -227,3 +227,21 @@ def test_a_damaged_cache_gives_a_clear_error_and_keeps_the_build(tmp_path):
     with pytest.raises(FileNotFoundError, match="build cache is incomplete"):
         build.build([src], out, jobs=1)
     assert _hashes(out) == before
+
+
+def test_the_qc_of_the_ontology_is_reused_while_ontology_shapes_and_queries_are_unchanged(tmp_path, monkeypatch):
+    from kg_build import qc
+
+    src = tmp_path / "src"
+    shutil.copytree(DATA / "valid", src)
+    out = tmp_path / "build"
+    build.build([src], out, jobs=1)
+    assert json.loads((out / "manifest.json").read_text())["support_problems"] == []
+
+    def not_again(*a, **k):
+        raise AssertionError("the ontology and vocabularies were checked again")
+
+    monkeypatch.setattr(qc, "support_problems", not_again)
+    f = src / "minimal-review.yaml"
+    f.write_text(f.read_text().replace("Baby B bulletin", "Baby B learning bulletin"))
+    assert build.build([src], out, jobs=1).written
