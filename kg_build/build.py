@@ -26,7 +26,7 @@ from rdflib import URIRef
 
 from . import __version__, annotation, fragments, iris, mapping, ontology, paths, qc, rdfio, validation
 from .atomic import replace_dir
-from .export import describe_dataset, shared_triples, write_exports
+from .export import dataset_nquads, describe_dataset, shared_triples, write_exports
 from .problems import InputError, Problem
 from .store import DATASET_GRAPH, ONTOLOGY_GRAPH, VOCAB_GRAPH, create_store, update_store
 
@@ -322,7 +322,7 @@ def _check_loaded(reviews: list[ReviewBuild]) -> None:
 
 
 def _write(out: Path, staging: Path, reviews: list[ReviewBuild], result: BuildResult, previous: dict,
-           common: str, exports: bool = True, sources: dict | None = None) -> None:
+           common: str, exports: bool, sources: dict) -> None:
     """Write the exports, the store and the manifest into `staging` and put it in place of `out`.
 
     The store is the previous one with the changed review graphs replaced when only a few changed
@@ -351,9 +351,7 @@ def _write(out: Path, staging: Path, reviews: list[ReviewBuild], result: BuildRe
     else:
         dataset = staging / "dataset.nq"
         with open(dataset, "wb") as f:
-            for r in reviews:
-                f.write(r.cache_file("nq").read_bytes())
-            f.write(_support_nquads(common))
+            f.writelines(dataset_nquads(reviews, _support_nquads(common)))
         create_store(staging / "store", dataset)
         dataset.unlink()
     t2 = time.perf_counter()
@@ -364,7 +362,7 @@ def _write(out: Path, staging: Path, reviews: list[ReviewBuild], result: BuildRe
         "fingerprint": common,
         "support_problems": [p.as_dict() for p in result.support_problems],
         "reviews": [{"file": r.file, "review": r.review_id, "key": r.key, "triples": r.triples,
-                     **(sources or {}).get(r.file, {}),
+                     **sources[r.file],
                      "problems": [p.as_dict() for p in r.problems]} for r in reviews],
         "dataset_graph": DATASET_GRAPH,
         "exports": exports,

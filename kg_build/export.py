@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 
@@ -52,6 +53,14 @@ def shared_triples(reviews) -> list:
     return list(ox.parse("".join(line + "\n" for line in lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
 
 
+def dataset_nquads(reviews, support_nquads: bytes) -> Iterator[bytes]:
+    """dataset.nq in pieces: each review's cached N-Quads in review-id order, then the ontology and
+    the vocabularies."""
+    for r in reviews:
+        yield r.cache_file("nq").read_bytes()
+    yield support_nquads
+
+
 def write_exports(out: Path, reviews, support_nquads: bytes, shared: list) -> dict[str, tuple[int, str]]:
     """Write every export under `out` from the reviews' cached parts (kg_build/fragments.py), in
     review-id order, then the triples about shared nodes (`shared_triples`) and the ontology and the
@@ -67,16 +76,16 @@ def write_exports(out: Path, reviews, support_nquads: bytes, shared: list) -> di
     context = json.loads(paths.context_file().read_text(encoding="utf-8"))["@context"]
     head = json.dumps({"@context": context}, indent=1, sort_keys=True, ensure_ascii=False)
     jsonld.write(head[:-2].encode("utf-8") + b',\n "@graph": [\n')
+    for chunk in dataset_nquads(reviews, support_nquads):
+        nq.write(chunk)
     first = True
     for r in reviews:
-        nq.write(r.cache_file("nq").read_bytes())
         trig.write(r.cache_file("trig").read_bytes())
         ttl.write(r.cache_file("ttl").read_bytes())
         nodes = r.cache_file("jsonld").read_bytes()
         if nodes:
             jsonld.write((b"" if first else b",\n") + nodes)
             first = False
-    nq.write(support_nquads)
     support = ox.parse(support_nquads, format=ox.RdfFormat.N_QUADS)
     trig.write(fragments.body_of(ox.serialize(support, format=ox.RdfFormat.TRIG, prefixes=prefixes)))
     if shared:

@@ -59,8 +59,9 @@ def make(quads: list[ox.Quad], review: str) -> tuple[dict[str, bytes], ReviewPar
     (kg_build/rdfio.review_quads)."""
     nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
     prefixes = rdfio.prefixes()
-    own = [q.triple for q in quads if _is_own(q.subject, review)]
-    shared = [q.triple for q in quads if not _is_own(q.subject, review)]
+    own, shared = [], []
+    for q in quads:
+        (own if _is_own(q.subject, review) else shared).append(q.triple)
     classes = Counter(t.object.value for t in own if t.predicate.value == RDF_TYPE)
     files = {
         "nq": nquads,
