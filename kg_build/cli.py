@@ -1,19 +1,38 @@
 """`sgkg`: the command line, a thin layer over the library.
 
 Exit codes: 0 success; 1 the data does not conform (SHACL violations, or warnings with --strict);
-2 unusable input or usage (a file that cannot be loaded, a bad path or option).
+2 unusable input or usage (a file that cannot be loaded, a bad path or option, a damaged build, an
+endpoint that does not answer); 3 a bug in sgkg (please report it); 130 interrupted.
+Every failure is one line per problem, `sgkg: PATH[:LINE[:COL]]: what (what to do)` or the located
+problems of the input, never a traceback (SGKG_DEBUG=1 shows one). With --json, standard output
+holds one JSON document in every outcome: `{"ok": false, "exit_code": N, "problems": [...]}` on failure.
 """
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
-from .problems import InputError
+from .problems import InputError, Problem, SgkgError
 
-EXIT_OK, EXIT_NONCONFORMING, EXIT_UNUSABLE = 0, 1, 2
+EXIT_OK, EXIT_NONCONFORMING, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+_OS_HINTS = {
+    errno.ENOENT: "check the path",
+    errno.EACCES: "check the permissions of the file or folder",
+    errno.EPERM: "check the permissions of the file or folder",
+    errno.ENOSPC: "free some disk space and run again; the previous build is kept",
+    errno.EDQUOT: "free some disk space and run again; the previous build is kept",
+    errno.ELOOP: "a symbolic link leads back to itself: fix or remove it",
+    errno.EISDIR: "name a file, not a folder",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EROFS: "the file system is read-only: choose another folder",
+    errno.ENAMETOOLONG: "use a shorter path",
+}
 
 
 class _Progress:
@@ -62,22 +81,30 @@ def cmd_validate(args) -> int:
     from .checking import validate_paths
 
     problems, checked = validate_paths(args.paths)
-    if args.json:
-        print(json.dumps({"files": checked, "problems": [p.as_dict() for p in problems]}, indent=2))
-    else:
-        _print_problems(problems, args.quiet)
     errors = [p for p in problems if p.severity == "error"]
-    if not args.quiet and not args.json:
-        print(f"{len(checked)} files checked: {len(errors)} violations, {len(problems) - len(errors)} warnings")
-    failed = problems if args.strict else errors
-    return EXIT_NONCONFORMING if failed else EXIT_OK
+    code = EXIT_NONCONFORMING if (problems if args.strict else errors) else EXIT_OK
+    if args.json:
+        print(json.dumps({"ok": code == EXIT_OK, "exit_code": code, "files": checked,
+                          "problems": [p.as_dict() for p in problems]}, indent=2))
+        return code
+    _print_problems(problems, args.quiet)
+    if not args.quiet:
+        n = len(checked)
+        print(f"{n} file{'s' if n != 1 else ''} checked: {len(errors)} violations, "
+              f"{len(problems) - len(errors)} warnings")
+    return code
 
 
 def cmd_export(args) -> int:
     from .export import export_store
 
+    if args.json and not args.output:
+        raise SgkgError("--json needs --output FILE", hint="the export itself is written to standard output "
+                        "otherwise", rule="usage")
     target = export_store(Path(args.out), args.format, Path(args.output) if args.output else None)
-    if target is not None and not args.quiet:
+    if args.json:
+        print(json.dumps({"ok": True, "exit_code": EXIT_OK, "format": args.format, "wrote": str(target)}, indent=2))
+    elif target is not None and not args.quiet:
         print(f"wrote {target}", file=sys.stderr)
     return EXIT_OK
 
@@ -102,39 +129,35 @@ def cmd_query(args) -> int:
     from . import queries
     from .store import open_store
 
-    try:
-        if args.action == "list":
-            if args.rest:
-                raise queries.QueryError("`sgkg query list` takes no further arguments")
-            cat = queries.catalogue()
-            if args.json:
-                print(json.dumps([{"name": q.name, "cq": list(q.cq), "summary": q.summary,
-                                   "params": [p.__dict__ for p in q.params], "tags": list(q.tags)}
-                                  for q in cat.values()], indent=2))
-                return EXIT_OK
-            for q in cat.values():
-                params = " ".join(f"{p.name}:{p.type}" + (f"={p.default}" if p.default else "") for p in q.params)
-                print(f"{q.name:55} {','.join(q.cq):6} {q.summary}" + (f"  [{params}]" if params else ""))
+    if args.action == "list":
+        if args.rest:
+            raise queries.QueryError("`sgkg query list` takes no further arguments", rule="usage")
+        cat = queries.catalogue()
+        if args.json:
+            print(json.dumps([{"name": q.name, "cq": list(q.cq), "summary": q.summary,
+                               "params": [p.__dict__ for p in q.params], "tags": list(q.tags)}
+                              for q in cat.values()], indent=2))
             return EXIT_OK
-        if args.action == "run":
-            if len(args.rest) != 1:
-                raise queries.QueryError("usage: sgkg query run NAME [--param name=value ...]")
-            q = queries.get(args.rest[0])
-        else:
-            if args.rest:
-                raise queries.QueryError("usage: sgkg query FILE.rq [--param name=value ...]")
-            path = Path(args.action)
-            if not path.exists():
-                raise queries.QueryError(f"{path}: no such query file (or use `sgkg query run NAME`)")
-            q = queries.adhoc(path)
-        values = queries.parse_param_args(args.param)
-        if args.endpoint:
-            result = queries.run_endpoint(q, args.endpoint, values, timeout=args.timeout)
-        else:
-            result = queries.run_local(q, open_store(Path(args.out) / "store"), values)
-    except queries.QueryError as exc:
-        print(f"sgkg query: {exc}", file=sys.stderr)
-        return EXIT_UNUSABLE
+        for q in cat.values():
+            params = " ".join(f"{p.name}:{p.type}" + (f"={p.default}" if p.default else "") for p in q.params)
+            print(f"{q.name:55} {','.join(q.cq):6} {q.summary}" + (f"  [{params}]" if params else ""))
+        return EXIT_OK
+    if args.action == "run":
+        if len(args.rest) != 1:
+            raise queries.QueryError("usage: sgkg query run NAME [--param name=value ...]", rule="usage")
+        q = queries.get(args.rest[0])
+    else:
+        if args.rest:
+            raise queries.QueryError("usage: sgkg query FILE.rq [--param name=value ...]", rule="usage")
+        path = Path(args.action)
+        if not path.exists():
+            raise queries.QueryError("no such query file", path, hint="or use `sgkg query run NAME`", rule="path")
+        q = queries.adhoc(path)
+    values = queries.parse_param_args(args.param)
+    if args.endpoint:
+        result = queries.run_endpoint(q, args.endpoint, values, timeout=args.timeout)
+    else:
+        result = queries.run_local(q, open_store(Path(args.out) / "store"), values)
     result.write("json" if args.json else args.format, sys.stdout)
     return EXIT_OK
 
@@ -160,12 +183,8 @@ def cmd_push(args) -> int:
 
     password, token = credentials_from_env()
     graph_store = args.graph_store or args.endpoint
-    try:
-        report = push(Path(args.out), args.endpoint, graph_store, changed_only=args.changed_only,
-                      user=args.user, password=password, token=token, auth=args.auth)
-    except ValueError as exc:  # a dataset.nq not written by sgkg build
-        print(f"sgkg: {exc}", file=sys.stderr)
-        return EXIT_UNUSABLE
+    report = push(Path(args.out), args.endpoint, graph_store, changed_only=args.changed_only,
+                  user=args.user, password=password, token=token, auth=args.auth)
     s = report.summary()
     if args.json:
         print(json.dumps(s, indent=2))
@@ -180,7 +199,7 @@ def cmd_push(args) -> int:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sgkg", description=__doc__.split("\n")[0] if __doc__ else None)
+    parser = _Parser(prog="sgkg", description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--version", action="version", version=f"sgkg {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -250,22 +269,80 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that answers a usage error with a JSON document when --json was given."""
+
+    json_mode = False
+
+    def error(self, message):  # noqa: D401 - argparse's hook
+        if _Parser.json_mode:
+            _emit_failure(EXIT_UNUSABLE, [Problem("", 0, 0, message, f"see `{self.prog} --help`", rule="usage")],
+                          json_mode=True)
+            raise SystemExit(EXIT_UNUSABLE)
+        super().error(message)
+
+
+def os_error(exc: OSError) -> SgkgError:
+    """An OSError (ours or a library's) as one located line with what to do."""
+    path = exc.filename if exc.filename is not None else ""
+    what = exc.strerror or str(exc)
+    if exc.filename2 is not None:
+        what += f" (to {exc.filename2})"
+    return SgkgError(what, path, hint=_OS_HINTS.get(exc.errno, ""), rule="os-error")
+
+
+def _emit_failure(code: int, problems: list[Problem], json_mode: bool, tail: str = "",
+                  located: bool = False) -> None:
+    """Report a failed command: the JSON document on stdout with --json, else one line a problem on
+    stderr (`located` problems of the input as `file:line:col: error: ...`, others as `sgkg: ...`)."""
+    if json_mode:
+        print(json.dumps({"ok": False, "exit_code": code, "problems": [p.as_dict() for p in problems]}, indent=2))
+        return
+    for p in problems:
+        if located:
+            print(p, file=sys.stderr)
+        else:
+            print(f"sgkg: {SgkgError(p.message, p.file, p.line, p.column, p.hint)}", file=sys.stderr)
+    if tail:
+        print(tail, file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    json_mode = _Parser.json_mode = "--json" in argv
     parser = make_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
     except InputError as exc:
-        for p in exc.problems:
-            print(p, file=sys.stderr)
         n = len(exc.problems)
-        print(f"{n} problem{'s' if n != 1 else ''} in the input; nothing was written", file=sys.stderr)
+        _emit_failure(EXIT_UNUSABLE, exc.problems, json_mode,
+                      f"{n} problem{'s' if n != 1 else ''} in the input; nothing was written", located=True)
         return EXIT_UNUSABLE
-    except FileNotFoundError as exc:
-        print(f"sgkg: {exc}", file=sys.stderr)
-        return EXIT_UNUSABLE
-    except BrokenPipeError:
+    except SgkgError as exc:
+        _emit_failure(exc.exit_code, [exc.problem()], json_mode)
+        return exc.exit_code
+    except BrokenPipeError:  # the reader of our output went away (`| head`): not an error
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
         return EXIT_OK
+    except OSError as exc:
+        _emit_failure(EXIT_UNUSABLE, [os_error(exc).problem()], json_mode)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        _emit_failure(EXIT_INTERRUPTED, [Problem("", 0, 0, "interrupted", "nothing was changed by this run "
+                                                 "that a next run does not redo; the previous build is kept",
+                                                 rule="fatal")], json_mode)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: say so in one line; the traceback only when asked for
+        if os.environ.get("SGKG_DEBUG"):
+            raise
+        _emit_failure(EXIT_BUG, [Problem("", 0, 0, f"internal error: {type(exc).__name__}: {exc}",
+                                         "this is a bug in sgkg: please report it with the command and its "
+                                         "input; SGKG_DEBUG=1 shows the traceback", rule="fatal")], json_mode)
+        return EXIT_BUG
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from . import __version__, fragments, iris, paths, rdfio
 from .atomic import atomic_write_bytes
+from .problems import SgkgError
 from .store import DATASET_GRAPH
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
@@ -156,7 +157,8 @@ def export_store(build_dir: Path, fmt: str, output: Path | None) -> Path | None:
 
     source = Path(build_dir) / "export" / EXPORT_NAMES[fmt]
     if not source.exists():
-        raise FileNotFoundError(f"no export at {source}: run `sgkg build` first (without --no-export)")
+        raise SgkgError("no export here", source, hint="run `sgkg build` first (without --no-export)",
+                        rule="no-build")
     data = source.read_bytes()
     if output is None:
         sys.stdout.buffer.write(data)

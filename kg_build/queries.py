@@ -31,7 +31,7 @@ import pyoxigraph as ox
 import yaml
 
 from . import iris, ontology, paths
-from .problems import InputError, Problem
+from .problems import SgkgError
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")  # and "concept:<scheme>"
 INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
@@ -41,7 +41,7 @@ XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 IRI_CHARS = re.compile(r'^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>"{}|\\^`]*$')
 
 
-class QueryError(Exception):
+class QueryError(SgkgError):
     """A stored query or a parameter that cannot be used; the message says what to do."""
 
 

@@ -24,6 +24,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from .atomic import atomic_write_text
+from .problems import SgkgError
 
 STATE = "push-state.json"
 
@@ -73,8 +74,8 @@ def graphs_of(nquads_path: Path) -> Iterator[tuple[str, bytes]]:
                 if graph is not None:
                     yield graph, b"".join(lines)
                 if g in seen:
-                    raise ValueError(f"{nquads_path}: the quads of graph <{g}> are not together; "
-                                     "push a dataset.nq written by `sgkg build`")
+                    raise SgkgError(f"the quads of graph <{g}> are not together", nquads_path,
+                                    hint="push a dataset.nq written by `sgkg build`", rule="nquads-order")
                 seen.add(g)
                 graph, lines = g, []
             lines.append(body + b" .\n")
@@ -114,7 +115,7 @@ def push(build_dir: Path, endpoint: str, graph_store: str, *, changed_only: bool
     build_dir = Path(build_dir)
     nq = build_dir / "export" / "dataset.nq"
     if not nq.exists():
-        raise FileNotFoundError(f"no export at {nq}: run `sgkg build` first (without --no-export)")
+        raise SgkgError("no export here", nq, hint="run `sgkg build` first (without --no-export)", rule="no-build")
     graphs: set[str] = set()
     state_path = build_dir / STATE
     state = json.loads(state_path.read_text()) if state_path.exists() else {}

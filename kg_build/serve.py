@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .problems import SgkgError
+
 
 def oxigraph_binary() -> str:
     here = Path(sys.executable).with_name("oxigraph")
@@ -19,14 +21,14 @@ def oxigraph_binary() -> str:
         return str(here)
     found = shutil.which("oxigraph")
     if not found:
-        raise FileNotFoundError("the Oxigraph server is not installed: `pip install oxigraph` (it comes with sgkg)")
+        raise SgkgError("the Oxigraph server is not installed", hint="`pip install oxigraph` (it comes with sgkg)")
     return found
 
 
 def serve_command(store: Path, host: str = "127.0.0.1", port: int = 7878, timeout: int = 30,
                   cors: bool = False) -> list[str]:
     if not (Path(store) / "CURRENT").exists():
-        raise FileNotFoundError(f"no store at {store}: run `sgkg build` first")
+        raise SgkgError("no store here", store, hint="run `sgkg build` first", rule="no-build")
     cmd = [oxigraph_binary(), "serve-read-only", "--location", str(store), "--bind", f"{host}:{port}",
            "--timeout-s", str(timeout)]
     if cors:

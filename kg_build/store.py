@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import iris
+from .problems import SgkgError
 
 ONTOLOGY_GRAPH = iris.ONTOLOGY_IRI
 VOCAB_GRAPH = iris.BASE + "vocab"
@@ -45,5 +46,5 @@ def update_store(old: Path, new: Path, remove: list[str], add: list[Path]) -> No
 
 def open_store(path: Path, read_only: bool = True) -> ox.Store:
     if not (Path(path) / "CURRENT").exists():
-        raise FileNotFoundError(f"no store at {path}: run `sgkg build` first")
+        raise SgkgError("no store here", path, hint="run `sgkg build` first", rule="no-build")
     return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))

@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from kg_build import build, queries, remote, serve
+from kg_build.problems import SgkgError
 from kg_build.store import open_store
 from query_expectations import load
 
@@ -120,5 +121,5 @@ def test_graphs_are_read_one_at_a_time_and_interleaved_graphs_are_refused(tmp_pa
                                    ("http://e/g2", b'<http://e/s> <http://e/p> "3" .\n')]
     with open(nq, "a") as f:
         f.write('<http://e/s> <http://e/p> "4" <http://e/g1> .\n')
-    with pytest.raises(ValueError, match="not together"):
+    with pytest.raises(SgkgError, match="not together"):
         list(graphs_of(nq))
