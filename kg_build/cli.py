@@ -65,8 +65,10 @@ def cmd_build(args) -> int:
     result = build(args.paths, Path(args.out), strict=args.strict, jobs=args.jobs, engine=args.engine,
                    exports=not args.no_export, progress=_Progress(not args.quiet and not args.json, "building"))
     if args.json:
-        print(json.dumps(result.summary(), indent=2))
+        print(json.dumps({**result.summary(), "exit_code": EXIT_OK if result.ok else EXIT_NONCONFORMING}, indent=2))
     else:
+        for notice in result.notices:
+            print(f"sgkg: {notice}", file=sys.stderr)
         _print_problems(result.problems, args.quiet)
         s = result.summary()
         if not args.quiet:

@@ -58,7 +58,7 @@ def dataset_nquads(reviews, support_nquads: bytes) -> Iterator[bytes]:
     """dataset.nq in pieces: each review's cached N-Quads in review-id order, then the ontology and
     the vocabularies."""
     for r in reviews:
-        yield r.cache_file("nq").read_bytes()
+        yield r.read_part("nq")
     yield support_nquads
 
 
@@ -81,9 +81,9 @@ def write_exports(out: Path, reviews, support_nquads: bytes, shared: list) -> di
         nq.write(chunk)
     first = True
     for r in reviews:
-        trig.write(r.cache_file("trig").read_bytes())
-        ttl.write(r.cache_file("ttl").read_bytes())
-        nodes = r.cache_file("jsonld").read_bytes()
+        trig.write(r.read_part("trig"))
+        ttl.write(r.read_part("ttl"))
+        nodes = r.read_part("jsonld")
         if nodes:
             jsonld.write((b"" if first else b",\n") + nodes)
             first = False
@@ -152,7 +152,8 @@ EXPORT_NAMES = {"nq": "dataset.nq", "trig": "dataset.trig", "ttl": "graph.ttl", 
 
 
 def export_store(build_dir: Path, fmt: str, output: Path | None) -> Path | None:
-    """Copy one export of the last good build to `output` (atomically), or to standard output."""
+    """Copy one export of the last good build to `output` (atomically; an existing `output` that is
+    a symbolic link, a FIFO, a device or a folder is refused, not replaced), or to standard output."""
     import sys
 
     source = Path(build_dir) / "export" / EXPORT_NAMES[fmt]
@@ -164,5 +165,5 @@ def export_store(build_dir: Path, fmt: str, output: Path | None) -> Path | None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return None
-    atomic_write_bytes(output, data)
+    atomic_write_bytes(output, data, regular_only=True)
     return output

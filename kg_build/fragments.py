@@ -10,6 +10,7 @@ dataset. For the merged graph (graph.ttl, graph.jsonld) a review's triples are s
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,6 +31,15 @@ class ReviewParts:
     triples: int
     classes: dict[str, int]  # class IRI -> own subjects typed with it
     shared: list[str] = field(default_factory=list)  # N-Triples lines with a shared subject, sorted
+    files: dict[str, list] = field(default_factory=dict)  # suffix -> [size, SHA-256] of each part file
+
+
+class DamagedCache(Exception):
+    """A cache file that is missing or no longer holds what the build wrote: the review is built anew."""
+
+    def __init__(self, path: Path, what: str):
+        self.path, self.what = path, what
+        super().__init__(f"{path}: {what}")
 
 
 def prefix_header() -> bytes:
@@ -73,16 +83,43 @@ def make(quads: list[ox.Quad], review: str) -> tuple[dict[str, bytes], ReviewPar
     return files, ReviewParts(review, len(quads), dict(sorted(classes.items())), shared_lines)
 
 
-def write(folder: Path, key: str, files: dict[str, bytes], parts: ReviewParts) -> None:
-    """Write a review's parts as build/cache/<key>.<suffix>. The folder is a staging folder: it is
-    put in place whole, so the files need no atomic write of their own."""
+def write(folder: Path, key: str, files: dict[str, bytes], parts: ReviewParts) -> str:
+    """Write a review's parts as build/cache/<key>.<suffix>, and <key>.json describing them with the
+    size and SHA-256 of each part. Returns the SHA-256 of <key>.json, which the manifest keeps, so
+    every cache file is checked before it is used. The folder is a staging folder: it is put in place
+    whole, so the files need no atomic write of their own."""
+    digests = {}
     for suffix, data in files.items():
         (folder / f"{key}.{suffix}").write_bytes(data)
+        digests[suffix] = [len(data), hashlib.sha256(data).hexdigest()]
+    parts.files = digests
+    record = {"review": parts.review, "triples": parts.triples, "classes": parts.classes, "shared": parts.shared,
+              "files": digests}
+    data = json.dumps(record, sort_keys=True).encode("utf-8")
     # written last: the build takes its presence to mean the other files are there
-    record = {"review": parts.review, "triples": parts.triples, "classes": parts.classes, "shared": parts.shared}
-    (folder / f"{key}.json").write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
+    (folder / f"{key}.json").write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
 
 
-def read(folder: Path, key: str) -> ReviewParts:
-    meta = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
-    return ReviewParts(meta["review"], meta["triples"], meta["classes"], meta["shared"])
+def _read_checked(path: Path, size: int | None, digest: str) -> bytes:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DamagedCache(path, "missing") from None
+    except IsADirectoryError:
+        raise DamagedCache(path, "not a file") from None
+    if (size is not None and len(data) != size) or hashlib.sha256(data).hexdigest() != digest:
+        raise DamagedCache(path, "changed since the build wrote it")
+    return data
+
+
+def read(folder: Path, key: str, digest: str) -> ReviewParts:
+    """A cached review's parts, after checking <key>.json against the digest the manifest holds."""
+    meta = json.loads(_read_checked(folder / f"{key}.json", None, digest))
+    return ReviewParts(meta["review"], meta["triples"], meta["classes"], meta["shared"], meta["files"])
+
+
+def read_part(folder: Path, key: str, suffix: str, parts: ReviewParts) -> bytes:
+    """One part file of a review, checked against the size and digest recorded when it was written."""
+    size, digest = parts.files[suffix]
+    return _read_checked(folder / f"{key}.{suffix}", size, digest)

@@ -217,18 +217,6 @@ def test_a_touched_file_is_hashed_again_and_stays_cached(tmp_path):
     assert entry["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()
 
 
-def test_a_damaged_cache_gives_a_clear_error_and_keeps_the_build(tmp_path):
-    src = tmp_path / "src"
-    shutil.copytree(DATA / "valid", src)
-    out = tmp_path / "build"
-    build.build([src], out, jobs=1)
-    next((out / "cache").glob("*.ttl")).unlink()
-    before = _hashes(out)
-    with pytest.raises(FileNotFoundError, match="build cache is incomplete"):
-        build.build([src], out, jobs=1)
-    assert _hashes(out) == before
-
-
 def test_the_qc_of_the_ontology_is_reused_while_ontology_shapes_and_queries_are_unchanged(tmp_path, monkeypatch):
     from kg_build import qc
 
