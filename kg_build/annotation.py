@@ -2,11 +2,18 @@
 
 Every problem is reported with file:line:column, what was expected and a hint (closest keys, closest
 codes of the vocabulary), and all problems of a run are reported together. A file that loads is a
-`ReviewFile`: the checked YAML tree (values keep their positions) that the mapping turns into RDF.
+`ReviewFile`: the checked YAML tree (values keep their positions) that the mapping turns into RDF,
+with the warnings found on the way (a date after today, a name in an id).
+
+Two rules keep the checker and the mapping in step. A value left empty (`date:`, `sex: ~`, `null`) is
+an error wherever it appears, so a tree that loads holds no null for the mapping to trip on (the
+sources' silence is recorded with `not_stated`, not with an empty key). A boolean key takes `true` or
+`false` only, read by `parse_bool` for both.
 """
 from __future__ import annotations
 
 import calendar
+import datetime
 import difflib
 import os
 import re
@@ -26,7 +33,7 @@ from .yamlsource import Mapping, Pos, Scalar, Sequence, load_yaml
 SGV = Namespace(iris.ONTOLOGY)
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 URL_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
-TRUE, FALSE = {"true", "yes", "True", "TRUE"}, {"false", "no", "False", "FALSE"}
+NAME_TOKEN = re.compile(r"[^\W\d_]{3,}")  # a word of a name: three or more letters
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,21 @@ def parse_date(text: str) -> DateValue | None:
         return None
     precision = "day" if day else "month" if month else "year"
     return DateValue(text, precision)
+
+
+def parse_bool(v) -> bool | None:
+    """The value of a boolean key: True for `true`, False for `false`, None for anything else.
+    YAML 1.1 also reads yes/no/on/off (and True, FALSE ...) as booleans; they are refused, because
+    an editor's YAML 1.2 reads them as text and `on`/`off` are easily misread. The checker and the
+    mapping both read booleans through this function."""
+    if isinstance(v, Scalar) and v.kind == "bool" and not v.quoted and str(v) in ("true", "false"):
+        return str(v) == "true"
+    return None
+
+
+def is_null(v) -> bool:
+    """A value left empty: `key:`, `key: ~`, `key: null` (not the quoted text "null")."""
+    return isinstance(v, Scalar) and v.kind == "null"
 
 
 def value_scheme(prop) -> str:
@@ -82,6 +104,7 @@ class ReviewFile:
     tree: Mapping
     ids: dict[str, tuple[str, Pos]] = field(default_factory=dict)  # local id -> (section, position)
     risk_factor_ids: dict[str, Pos] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # severity "warning": the file still builds
 
     @property
     def review_id(self) -> str:
@@ -93,9 +116,11 @@ def _closest(word: str, options: Iterable[str], n: int = 3) -> list[str]:
 
 
 class _Checker:
-    def __init__(self, display: str):
+    def __init__(self, display: str, today: datetime.date | None = None):
         self.file = display
+        self.today = (today or datetime.date.today()).isoformat()
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         self.ids: dict[str, tuple[str, Pos]] = {}
         self.refs: list[tuple[Scalar, tuple[str, ...], str]] = []  # (value, allowed sections, key)
         self.rf_ids: dict[str, Pos] = {}
@@ -104,9 +129,19 @@ class _Checker:
         line, col = (pos.line, pos.column) if pos else (0, 0)
         self.problems.append(Problem(self.file, line, col, message, hint, rule=rule))
 
+    def warning(self, pos: Pos | None, message: str, hint: str = "", rule: str = "") -> None:
+        line, col = (pos.line, pos.column) if pos else (0, 0)
+        self.warnings.append(Problem(self.file, line, col, message, hint, severity="warning", rule=rule))
+
+    def empty(self, pos: Pos | None, where: str, hint: str = "write the value, or drop the key") -> None:
+        self.problem(pos, f"{where} is empty", hint, "empty-value")
+
     # -- structure --------------------------------------------------------------------------
 
     def check_mapping(self, value, keys: tuple[Key, ...], where: str, section: str) -> None:
+        if is_null(value):
+            self.empty(value.pos, where, "write the entry, or delete the line")
+            return
         if not isinstance(value, Mapping):
             self.problem(getattr(value, "pos", None), f"{where} must be a mapping of keys to values",
                          f"expected keys: {', '.join(k.name for k in keys)}", "type")
@@ -123,20 +158,32 @@ class _Checker:
         for k in keys:
             if k.name == "not_stated":
                 continue
-            if k.name not in value or _is_null(value[k.name]):
+            if k.name not in value:
                 if k.required:
                     self.problem(value.pos, f"{where} lacks the required key {k.name!r}",
                                  k.doc or f"add {k.name}: …", "required-key")
                 continue
-            self.check_value(value[k.name], k, k.name if not section else f"{where}.{k.name}",
-                             section or k.name, value.key_pos[k.name])
+            name = k.name if not section else f"{where}.{k.name}"
+            if is_null(value[k.name]):
+                if k.required:
+                    self.problem(value.key_pos[k.name], f"{name} is required but empty",
+                                 k.doc or f"write its value after '{k.name}:'", "required-key")
+                else:
+                    self.empty(value.key_pos[k.name], name, "write the value, or drop the key"
+                               + ("; if the sources do not say, list it under not_stated" if k.unstated else ""))
+                continue
+            self.check_value(value[k.name], k, name, section or k.name, value.key_pos[k.name])
 
     def _check_not_stated(self, value: Mapping, keys: tuple[Key, ...], where: str) -> None:
         allowed = [k.name for k in keys if k.unstated]
         raw = value["not_stated"]
         items = raw if isinstance(raw, Sequence) else [raw]
         for item in items:
-            if not isinstance(item, Scalar):
+            if is_null(item):
+                self.empty(item.pos if item is not raw else value.key_pos["not_stated"], f"{where}.not_stated",
+                           f"list the keys the sources do not state (allowed here: {', '.join(allowed)}), "
+                           "or drop the key")
+            elif not isinstance(item, Scalar):
                 self.problem(getattr(item, "pos", value.key_pos["not_stated"]),
                              f"{where}.not_stated lists key names", f"allowed here: {', '.join(allowed)}", "type")
             elif str(item) not in allowed:
@@ -195,6 +242,9 @@ class _Checker:
                          f"{'list' if isinstance(v, Sequence) else 'mapping'}", rule="type")
             return
         pos, text = v.pos, str(v)
+        if is_null(v):
+            self.empty(pos, where, "write the value, or drop it from the list")
+            return
         if kind == schema.ID:
             if not iris.LOCAL_ID.fullmatch(text):
                 self.problem(pos, f"{where}: {text!r} is not a valid id",
@@ -220,13 +270,18 @@ class _Checker:
         elif kind == schema.REF:
             self.refs.append((v, key.refs, where))
         elif kind == schema.DATE:
-            if parse_date(text) is None:
+            d = parse_date(text)
+            if d is None:
                 self.problem(pos, f"{where}: {text!r} is not a valid date",
                              "write a year (2013), a month (2013-10) or a day (2013-10-01) that exists",
                              "date-format")
+            elif _after(d.text, self.today):
+                self.warning(pos, f"{where} is {text}, after today", "check the date", "date-in-future")
         elif kind == schema.BOOL:
-            if v.kind != "bool":
-                self.problem(pos, f"{where}: {text!r} is not true or false", rule="type")
+            if parse_bool(v) is None:
+                self.problem(pos, f"{where}: {text!r} is not true or false",
+                             "write true or false, without quotes" if v.quoted and text in ("true", "false")
+                             else "write true or false", "type")
         elif kind == schema.INT:
             if v.kind != "int" or not text.isascii() or not text.isdigit():
                 self.problem(pos, f"{where}: {text!r} is not a whole number ≥ 0", rule="type")
@@ -320,7 +375,7 @@ class _Checker:
                                      "date-after-publication")
         for child in _walk_items(tree, "children"):
             person = child.get("name")
-            if person is not None and "name_published_in" not in child:
+            if isinstance(person, Scalar) and not is_null(person) and "name_published_in" not in child:
                 self.problem(person.pos, "a real name is given without name_published_in",
                              "record a real name only where a source published it, and cite that source; "
                              "otherwise keep only 'as'", "real-name")
@@ -329,7 +384,7 @@ class _Checker:
                 self.problem(p.key_pos["agency"], "a person has both relation (family) and agency "
                              "(professional)", "a family member has relation; a professional has agency",
                              "person-kind")
-            if p.get("name") is not None and "name_published_in" not in p:
+            if isinstance(p.get("name"), Scalar) and not is_null(p["name"]) and "name_published_in" not in p:
                 self.problem(p["name"].pos, "a real name is given without name_published_in",
                              "record a real name only where a source published it, and cite that source",
                              "real-name")
@@ -343,9 +398,42 @@ class _Checker:
                         self.problem(n.pos, f"age {n} {unit} is over 18 years",
                                      "case reviews concern children: check the age", "age-range")
 
+    def check_names_in_ids(self, tree: Mapping) -> None:
+        """Warn where an id carries a word of a real name given in this file (`name` of a child or a
+        person): IRIs are minted from ids and published, so an id must never carry a name, even one a
+        source published. An id word matches when it begins with a word of the name (three or more
+        letters, any case): `jane-doe` and `janedoe` match the name Jane Doe."""
+        names: list[tuple[str, Scalar]] = []
+        for section in ("children", "persons"):
+            for m in _walk_items(tree, section):
+                n = m.get("name")
+                if isinstance(n, Scalar) and not is_null(n):
+                    names += [(w.lower(), n) for w in NAME_TOKEN.findall(str(n))]
+        if not names:
+            return
+        review = tree.get("review")
+        ids: list[tuple[str, Scalar]] = []
+        if isinstance(review, Mapping):
+            ids += [(f"review.{k}", review[k]) for k in ("id", "case") if isinstance(review.get(k), Scalar)]
+        for section in ("children", "persons"):
+            for i, m in enumerate(_walk_items(tree, section)):
+                if isinstance(m.get("id"), Scalar):
+                    ids.append((f"{section}[{i}].id", m["id"]))
+        for where, v in ids:
+            words = str(v).lower().split("-")
+            hit = next(((w, n) for w, n in names if any(x.startswith(w) for x in words)), None)
+            if hit is not None:
+                word, name = hit
+                self.warning(v.pos, f"{where} {str(v)!r} contains {word!r}, a word of the name given on "
+                             f"line {name.pos.line}",
+                             "IRIs are minted from ids and published with the data, so ids must never carry "
+                             "names, even published ones; use the pseudonym or role (e.g. child-c, mother)",
+                             "name-in-id")
 
-def _is_null(v) -> bool:
-    return isinstance(v, Scalar) and v.kind == "null"
+
+def _after(date_text: str, today: str) -> bool:
+    """Whether a date (a year, a month or a day) begins after `today` (an ISO day)."""
+    return date_text > today and not today.startswith(date_text)
 
 
 def _walk_items(tree: Mapping, section: str):
@@ -402,7 +490,8 @@ def load_review(path: Path, display: str | None = None) -> ReviewFile:
     chk.check_semantics(tree)
     if chk.problems:
         raise InputError(chk.problems)
-    return ReviewFile(path, display, tree, dict(chk.ids), dict(chk.rf_ids))
+    chk.check_names_in_ids(tree)
+    return ReviewFile(path, display, tree, dict(chk.ids), dict(chk.rf_ids), sorted(chk.warnings))
 
 
 def display_name(p: Path, root: Path | None = None) -> str:

@@ -173,7 +173,7 @@ def build_one(path: str, display: str, key: str, engine: str, folder: str) -> Re
     t4 = time.perf_counter()
     files, parts = fragments.make(quads, str(mapped.iri))
     t5 = time.perf_counter()
-    problems = sorted(shape_problems(mapped, report) + qc.review_problems(files["nq"], str(mapped.iri), display))
+    problems = sorted(shape_problems(mapped, report) + qc.review_problems(files["nq"], str(mapped.iri), display) + rf.warnings)
     t6 = time.perf_counter()
     meta = fragments.write(Path(folder), key, files, parts)
     return ReviewBuild(rf.review_id, display, key, problems, triples=parts.triples, _parts=parts, folder=Path(folder),

@@ -57,7 +57,7 @@ def validate_rdf_file(path: Path) -> list[Problem]:
 def validate_yaml_file(path: Path) -> list[Problem]:
     rf = annotation.load_review(path)
     mapped = mapping.map_review(rf)
-    return shape_problems(mapped, validation.validate_graph(mapped.graph))
+    return shape_problems(mapped, validation.validate_graph(mapped.graph)) + rf.warnings
 
 
 def validate_paths(paths: Iterable[Path]) -> tuple[list[Problem], list[str]]:

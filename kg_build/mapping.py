@@ -3,7 +3,8 @@
 Every node's IRI comes from the ids in the YAML (kg_build/iris.py). Every claim carries its
 provenance: prov:wasDerivedFrom its source document(s), sg:evidence a Web Annotation quoting the
 source, sg:annotatedBy the annotator. `origins` records, for each node, the YAML line that produced
-it, so that SHACL results can be reported against the file.
+it, so that SHACL results can be reported against the file. The tree it reads holds no null (the
+loader refuses an empty value), and booleans are read with annotation.parse_bool, as the loader does.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, XSD, Namespace
 
 from . import iris, ontology
-from .annotation import ReviewFile, age_in_months, parse_date, scheme_for, value_scheme
+from .annotation import ReviewFile, age_in_months, parse_bool, parse_date, scheme_for, value_scheme
 from .namespace import SG
 from . import schema
 from .yamlsource import Mapping, Pos, Scalar, Sequence
@@ -96,6 +97,11 @@ class _Mapper:
     def text(self, s, p, v) -> None:
         if v is not None:
             self.add(s, p, Literal(str(v)))
+
+    def boolean(self, s, p, v) -> None:
+        """A checked boolean key (`true` or `false`), read as the checker read it."""
+        if v is not None:
+            self.add(s, p, Literal(parse_bool(v), datatype=XSD.boolean))
 
     def date_literal(self, v) -> Literal:
         d = parse_date(str(v))
@@ -197,9 +203,7 @@ class _Mapper:
         self.add(case, RDF.type, SG.Case)
         self.text(R, DCTERMS.description, rv.get("summary"))
         self.not_stated(case, rv, _keys_of("review"))
-        if rv.get("details_withheld") is not None:
-            self.add(R, SG.detailsWithheld, Literal(str(rv["details_withheld"]).lower() in ("true", "yes"),
-                                                    datatype=XSD.boolean))
+        self.boolean(R, SG.detailsWithheld, rv.get("details_withheld"))
         for other in _list(rv.get("published_alongside")):
             self.add(R, SG.publishedAlongside, iris.review(str(other)))
         if self.local_authority is not None:
@@ -276,9 +280,7 @@ class _Mapper:
                     self.codes(o, SG.harmType, om.get("harm"))
                     if om.get("death_category") is not None:
                         self.add(o, SG.deathCategory, self.code(SG.deathCategory, om["death_category"]))
-                    if om.get("preventable") is not None:
-                        self.add(o, SG.preventable, Literal(str(om["preventable"]).lower() in ("true", "yes"),
-                                                            datatype=XSD.boolean))
+                    self.boolean(o, SG.preventable, om.get("preventable"))
                     self.text(o, DCTERMS.description, om.get("summary"))
                     self.when(o, om)
                 self.provenance(o, om if om is not None else Mapping(out.pos))
@@ -310,7 +312,7 @@ class _Mapper:
         # events, in the order written: that order is the chronology index
         for i, m in enumerate(_list(t.get("events")), start=1):
             s = self.origin(self.node("event", str(m["id"])), m)
-            incident = str(m.get("incident", "false")).lower() in ("true", "yes")
+            incident = m.get("incident") is not None and parse_bool(m["incident"])
             self.add(s, RDF.type, SG.Incident if incident else SG.Event)
             self.codes(s, SG.eventType, m["type"])
             self.add(s, SG.chronologyIndex, Literal(i, datatype=XSD.nonNegativeInteger))
@@ -323,8 +325,7 @@ class _Mapper:
             self.codes(s, SG.observedConcern, m.get("observed"))
             if m.get("referred_to") is not None:
                 self.add(s, SG.referredTo, self.ref(m["referred_to"]))
-            if m.get("repeated") is not None:
-                self.add(s, SG.repeated, Literal(str(m["repeated"]).lower() in ("true", "yes"), datatype=XSD.boolean))
+            self.boolean(s, SG.repeated, m.get("repeated"))
             if m.get("occasions") is not None:
                 self.add(s, SG.occasions, Literal(int(m["occasions"]), datatype=XSD.nonNegativeInteger))
             self.text(s, DCTERMS.description, m.get("summary"))

@@ -9,7 +9,7 @@ copies only RDFS/OWL axioms, not SKOS concepts, and copies them again for every 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.graph import ReadOnlyGraphAggregate
@@ -23,9 +23,10 @@ WARNING = "Warning"
 INFO = "Info"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class ShapeResult:
-    """One SHACL validation result, reduced to what a researcher and a test need."""
+    """One SHACL validation result, reduced to what a researcher and a test need. Not ordered by
+    comparison (path, shape and value may be None): `results_from_report` sorts with `_sort_key`."""
 
     severity: str  # Violation | Warning | Info
     focus: str
@@ -106,7 +107,13 @@ def results_from_report(report: Graph) -> tuple[ShapeResult, ...]:
                 value=str(value) if isinstance(value, (URIRef, Literal)) else None,
             )
         )
-    return tuple(sorted(out))
+    return tuple(sorted(out, key=_sort_key))
+
+
+def _sort_key(r: ShapeResult) -> tuple:
+    """Results in a stable order; path, shape and value may be None (an anonymous shape, a node
+    constraint), which does not compare with a string, so None sorts as the empty string."""
+    return tuple("" if v is None else v for v in astuple(r))
 
 
 _SUPPORT: dict[int, Graph] = {}

@@ -2,8 +2,10 @@
 
 PyYAML composes the document into nodes (which carry their marks); we turn the nodes into plain
 values ourselves, so nothing is ever constructed from a tag: any tag beyond YAML's core schema is
-refused, alias expansion is bounded, and so is the file size. Scalars stay the text the annotator
-wrote (a date stays "2013-10", not a datetime), typed later by the annotation schema.
+refused, alias expansion is bounded, and so are the file size and the nesting depth (MAX_DEPTH
+levels: an annotation file needs five or six, and aliases can build thousands from a few bytes).
+Scalars stay the text the annotator wrote (a date stays "2013-10", not a datetime), typed later by the
+annotation schema.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from .problems import InputError, Problem
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000  # values visited, aliases expanded: stops "billion laughs" documents
+MAX_DEPTH = 64  # levels of nesting (the top mapping is level 1); far beyond any annotation file
 
 CORE_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
@@ -75,13 +78,19 @@ class _Converter:
         self.count = 0
         self.problems: list[Problem] = []
 
-    def convert(self, node: yaml.Node) -> Any:
+    def convert(self, node: yaml.Node, depth: int = 1) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise InputError([Problem(self.file, *_astuple(_pos(node)),
                                       f"the document expands to more than {MAX_NODES} values",
                                       "aliases are expanded; write the values out, or split the file",
                                       rule="yaml-size")])
+        if depth > MAX_DEPTH:  # stops deep brackets and alias chains (even a cycle) before Python's stack
+            raise InputError([Problem(self.file, *_astuple(_pos(node)),
+                                      f"values are nested deeper than {MAX_DEPTH} levels",
+                                      "an annotation file needs a few levels; check the brackets, the "
+                                      "indentation and any aliases (*name) around this point",
+                                      rule="yaml-depth")])
         if node.tag not in CORE_TAGS:
             self.problems.append(Problem(self.file, *_astuple(_pos(node)),
                                          f"tag {node.tag!r} is not allowed",
@@ -93,7 +102,7 @@ class _Converter:
             return Scalar(node.value, _pos(node), kind, node.style not in (None, ""))
         if isinstance(node, yaml.SequenceNode):
             out = Sequence(_pos(node))
-            out.extend(self.convert(item) for item in node.value)
+            out.extend(self.convert(item, depth + 1) for item in node.value)
             return out
         out = Mapping(_pos(node))
         for key_node, value_node in node.value:
@@ -115,7 +124,7 @@ class _Converter:
                                              rule="yaml-duplicate-key"))
                 continue
             out.key_pos[key] = _pos(key_node)
-            out[key] = self.convert(value_node)
+            out[key] = self.convert(value_node, depth + 1)
         return out
 
 
