@@ -53,7 +53,7 @@ def test_data_builds_six_reviews(tmp_path):
     out = tmp_path / "b"
     build.build([ROOT / "data"], out, strict=True)
     rows = {r["review"].rsplit("/", 1)[-1]: r for r in stats.review_stats(out)}
-    assert set(rows) == {"east-berkshire-scr-callum-wilson", "wolverhampton-cspr-baby-l",
+    assert set(rows) == {"windsor-maidenhead-scr-2014", "wolverhampton-cspr-baby-l",
                          "southampton-scr-child-g-and-h", "isle-of-wight-scr-baby-t",
                          "isle-of-wight-scr-withheld-2013", "sscb-scr-baby-o"}
     assert rows["southampton-scr-child-g-and-h"]["children"] == 2
@@ -61,7 +61,7 @@ def test_data_builds_six_reviews(tmp_path):
 
 
 def test_callum_wilson(store):
-    g = "R:east-berkshire-scr-callum-wilson"
+    g = "R:windsor-maidenhead-scr-2014"
     # missed opportunities attributed to the GP practice, the children's centre and the child health clinic
     for agency_type in ("gp-practice", "childrens-centre", "child-health-clinic"):
         assert ask(store, f"GRAPH {g} {{ ?mo a sg:MissedOpportunity ; sg:responsibleAgency/sg:agencyType at:{agency_type} }}"), agency_type
