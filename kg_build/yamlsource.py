@@ -155,8 +155,15 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
         raise InputError([Problem(file, line, col, f"YAML syntax error: {what}",
                                   "check indentation, colons and quotes around this point",
                                   rule="yaml-syntax")]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a control character)
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        code = ord(exc.character) if isinstance(exc.character, str) else exc.character  # libyaml gives an int
+        raise InputError([Problem(file, line, column, f"YAML does not allow the character U+{code:04X} here",
+                                  "remove it, or write it as an escape inside a double-quoted string",
+                                  rule="yaml-syntax")]) from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem(file, 0, 0, f"YAML error: {exc}", rule="yaml-syntax")]) from None
+        raise InputError([Problem(file, 0, 0, f"YAML error: {exc}".splitlines()[0], rule="yaml-syntax")]) from None
     nodes = [n for n in nodes if n is not None]
     if not nodes:
         raise InputError([Problem(file, 0, 0, "the file is empty",

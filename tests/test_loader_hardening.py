@@ -258,3 +258,13 @@ def test_loader_warnings_reach_validate_and_build(tmp_path):
     result = build.build([folder], tmp_path / "build", jobs=1)
     assert result.written and [p.rule for p in result.warnings] == ["date-in-future"]
     assert not build.build([folder], tmp_path / "strict", jobs=1, strict=True).written
+
+
+# -- A31: a character YAML does not allow is located, not given as an offset ----------------------------
+
+def test_a31_control_character_is_reported_at_its_line_and_column(tmp_path):
+    path = tmp_path / "nul.yaml"
+    path.write_bytes(MINIMAL.replace("Baby B bulletin", "Baby B\x00bulletin").encode("utf-8"))
+    (p,) = _load_problems(path)
+    assert (p.line, p.column) == (_line_of(path, "Baby B\x00"), path.read_text().splitlines()[p.line - 1].index("\x00") + 1)
+    assert "U+0000" in p.message and "position" not in p.message
