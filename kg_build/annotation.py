@@ -500,19 +500,3 @@ def display_name(p: Path, root: Path | None = None) -> str:
     base = os.path.abspath(root or os.getcwd())
     full = os.path.abspath(p)
     return full[len(base) + 1:] if full.startswith(base + os.sep) else str(p)
-
-
-def find_review_files(paths: Iterable[Path]) -> list[Path]:
-    """The .yaml/.yml files named, or found below the folders named (sorted, no duplicates)."""
-    found: set[Path] = set()
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            # os.walk reads each folder's entries with their types: no stat a file (rglob + is_file: 3x)
-            for folder, _, names in os.walk(p):
-                found.update(Path(folder, n) for n in names if n.endswith((".yaml", ".yml")))
-        elif p.exists():
-            found.add(p)
-        else:
-            raise InputError([Problem(str(p), 0, 0, "no such file or folder", "check the path", rule="path")])
-    return sorted(found)

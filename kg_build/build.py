@@ -30,9 +30,13 @@ from . import __version__, annotation, buildfolder, fragments, iris, mapping, on
 from .buildfolder import CACHE, MANIFEST, PUSH_STATE
 from .export import dataset_nquads, describe_dataset, shared_triples, write_exports
 from .fragments import DamagedCache
+from .inputs import duplicate_review_ids, find_inputs
+from .processes import die_with_parent
 from .problems import InputError, Problem
+from .yamlsource import Pos
 from .store import DATASET_GRAPH, ONTOLOGY_GRAPH, VOCAB_GRAPH, create_store, store_files, update_store
 
+YAML_SUFFIXES = {".yaml", ".yml"}
 KEEP = (PUSH_STATE,)  # files of the previous build that the next one carries over
 
 
@@ -48,6 +52,7 @@ class ReviewBuild:
     timings: dict[str, float] = field(default_factory=dict)
     folder: Path | None = None  # the folder holding its cache files (<key>.nq, .trig, ...)
     meta_sha256: str = ""  # SHA-256 of <key>.json, which records the size and SHA-256 of the others
+    id_pos: tuple[int, int] = (0, 0)  # line and column of review.id in its file
     _parts: fragments.ReviewParts | None = None
 
     def cache_file(self, suffix: str) -> Path:
@@ -177,7 +182,7 @@ def build_one(path: str, display: str, key: str, engine: str, folder: str) -> Re
     t6 = time.perf_counter()
     meta = fragments.write(Path(folder), key, files, parts)
     return ReviewBuild(rf.review_id, display, key, problems, triples=parts.triples, _parts=parts, folder=Path(folder),
-                       meta_sha256=meta,
+                       meta_sha256=meta, id_pos=(rf.tree["review"]["id"].pos.line, rf.tree["review"]["id"].pos.column),
                        timings={"load": t1 - t0, "map": t2 - t1, "validate": t3 - t2, "serialize": t4 - t3,
                                 "parts": t5 - t4, "qc": t6 - t5, "write": time.perf_counter() - t6})
 
@@ -236,8 +241,11 @@ def _cached(out: Path, entry: dict | None, key: str, display: str) -> ReviewBuil
         return None
     problems = [Problem(**{**p, "file": display if p["file"] == entry["file"] else p["file"]})
                 for p in entry["problems"]]
+    at = entry.get("id_pos")
     return ReviewBuild(entry["review"], display, key, problems, cached=True, triples=entry["triples"],
-                       folder=out / CACHE, meta_sha256=entry["cache"])
+                       folder=out / CACHE, meta_sha256=entry["cache"],
+                       id_pos=tuple(at) if isinstance(at, list) and len(at) == 2 and all(isinstance(x, int) for x in at)
+                       else (0, 0))
 
 
 @lru_cache(maxsize=2)
@@ -294,23 +302,24 @@ def build(
     """
     t_start = time.perf_counter()
     inputs = [Path(p) for p in inputs]
-    files = annotation.find_review_files(inputs)
+    files, found = find_inputs(inputs, YAML_SUFFIXES)
+    unusable = [p for p in found if p.severity == "error"]
     if not files:
-        raise InputError([Problem(" ".join(map(str, inputs)), 0, 0, "no annotation files (.yaml) found",
-                                  "name a folder holding review files, e.g. data/", rule="path")])
+        raise InputError(unusable or [Problem(" ".join(map(str, inputs)), 0, 0, "no annotation files (.yaml) found",
+                                              "name a folder holding review files, e.g. data/", rule="path")])
     validation.check_engine(engine)  # before any worker starts
     given = Path(out)
     out = buildfolder.check_out(given, inputs)
     with buildfolder.lock(out):
         notices = buildfolder.recover(out)
-        result = _build_locked(files, inputs, out, strict, jobs, progress, display_root, engine, exports)
+        result = _build_locked(files, inputs, out, strict, jobs, progress, display_root, engine, exports, found)
     result.out = given
     result.notices[:0] = notices
     result.timings["total"] = time.perf_counter() - t_start
     return result
 
 
-def _build_locked(files, inputs, out, strict, jobs, progress, display_root, engine, exports) -> BuildResult:
+def _build_locked(files, inputs, out, strict, jobs, progress, display_root, engine, exports, found) -> BuildResult:
     common = fingerprint() + engine
     previous = _read_manifest(out)
     displays = [annotation.display_name(p, display_root) for p in files]
@@ -333,7 +342,7 @@ def _build_locked(files, inputs, out, strict, jobs, progress, display_root, engi
                 todo.append((str(path), display, key, engine, str(new)))
         timings = _run(todo, builds, len(files), jobs, progress)
         reviews = [builds[d] for d in displays]
-        _check_loaded(reviews)
+        _check_loaded(reviews, [p for p in found if p.severity == "error"])
         reviews.sort(key=lambda r: r.review_id)
         t = time.perf_counter()
         if previous.get("fingerprint") == common and "support_problems" in previous:
@@ -341,7 +350,8 @@ def _build_locked(files, inputs, out, strict, jobs, progress, display_root, engi
         else:
             support_qc = qc.support_problems(_support_nquads(common))
         timings["qc_support"] = time.perf_counter() - t
-        problems = sorted([p for r in reviews for p in r.problems] + support_qc)
+        skipped = [p for p in found if p.severity != "error"]  # not regular files: said, not fatal
+        problems = sorted([p for r in reviews for p in r.problems] + support_qc + skipped)
         result = BuildResult(out, reviews, problems, strict=strict, timings=timings, support_problems=support_qc)
         if result.ok:
             paths_of = {d: p for p, d in zip(files, displays)}
@@ -359,19 +369,6 @@ def _build_locked(files, inputs, out, strict, jobs, progress, display_root, engi
     return result
 
 
-def _die_with_parent() -> None:
-    """Run in each worker: end it when the build process ends, even by SIGKILL (Linux)."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() == 1:  # the parent already died before the line above ran
-        os._exit(1)
-
-
 def _run(todo: list[tuple], builds: dict[str, ReviewBuild], total: int, jobs: int | None,
          progress: Callable[[int, int], None] | None) -> dict[str, float]:
     """Build the files in `todo` (in forked workers when there are several), into `builds`."""
@@ -384,7 +381,7 @@ def _run(todo: list[tuple], builds: dict[str, ReviewBuild], total: int, jobs: in
         _warm()
         ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
         with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx,
-                                 initializer=_die_with_parent) as pool:
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             for rb in pool.map(build_one, *zip(*todo), chunksize=max(1, min(64, len(todo) // (jobs * 8)))):
                 builds[rb.file] = rb
                 done += 1
@@ -403,22 +400,23 @@ def _run(todo: list[tuple], builds: dict[str, ReviewBuild], total: int, jobs: in
     return timings
 
 
-def _check_loaded(reviews: list[ReviewBuild]) -> None:
-    """Raise InputError with every loader problem and review ids used by two files, together with
-    the problems (shapes, QC) of the files that did load: all problems of a run at once."""
-    load_problems = [p for r in reviews for p in r.load_problems]
-    seen: dict[str, ReviewBuild] = {}
-    for r in reviews:
-        if not r.review_id:
-            continue
-        if r.review_id in seen:
-            load_problems.append(Problem(r.file, 0, 0, f"review id {r.review_id!r} is also used by {seen[r.review_id].file}",
-                                         "each review has its own id; reviews of one case share review.case instead",
-                                         rule="duplicate-review-id"))
-        else:
-            seen[r.review_id] = r
+def _check_loaded(reviews: list[ReviewBuild], path_problems: list[Problem]) -> None:
+    """Raise InputError with every path that could not be used, every loader problem and review ids
+    used by two files, together with the problems (shapes, QC) of the files that did load: all
+    problems of a run at once."""
+    load_problems = path_problems + [p for r in reviews for p in r.load_problems]
+    load_problems += duplicate_review_ids((r.file, _Located(r.review_id, Pos(*r.id_pos))) for r in reviews)
     if load_problems:
         raise InputError(load_problems + [p for r in reviews for p in r.problems])
+
+
+class _Located(str):
+    """A review id with the position of review.id in its file (as a yamlsource.Scalar has)."""
+
+    def __new__(cls, text: str, pos: Pos):
+        obj = super().__new__(cls, text)
+        obj.pos = pos
+        return obj
 
 
 def _store_changed(store: Path, recorded: dict | None) -> str:
@@ -542,4 +540,5 @@ def _manifest_entry(r: ReviewBuild, source: dict) -> dict:
     name = source["file"]
     problems = [{**p.as_dict(), "file": name if p.file == r.file else p.file} for p in r.problems]
     return {"file": name, "review": r.review_id, "key": r.key, "triples": r.triples, "cache": r.meta_sha256,
+            "id_pos": list(r.id_pos),
             "sha256": source["sha256"], "stat": source["stat"], "problems": problems}

@@ -10,7 +10,6 @@ holds one JSON document in every outcome: `{"ok": false, "exit_code": N, "proble
 from __future__ import annotations
 
 import argparse
-import errno
 import json
 import os
 import sys
@@ -21,18 +20,6 @@ from .problems import InputError, Problem, SgkgError
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
-_OS_HINTS = {
-    errno.ENOENT: "check the path",
-    errno.EACCES: "check the permissions of the file or folder",
-    errno.EPERM: "check the permissions of the file or folder",
-    errno.ENOSPC: "free some disk space and run again; the previous build is kept",
-    errno.EDQUOT: "free some disk space and run again; the previous build is kept",
-    errno.ELOOP: "a symbolic link leads back to itself: fix or remove it",
-    errno.EISDIR: "name a file, not a folder",
-    errno.ENOTDIR: "a part of the path is a file, not a folder",
-    errno.EROFS: "the file system is read-only: choose another folder",
-    errno.ENAMETOOLONG: "use a shorter path",
-}
 
 
 class _Progress:
@@ -82,9 +69,14 @@ def cmd_build(args) -> int:
 def cmd_validate(args) -> int:
     from .checking import validate_paths
 
-    problems, checked = validate_paths(args.paths)
-    errors = [p for p in problems if p.severity == "error"]
-    code = EXIT_NONCONFORMING if (problems if args.strict else errors) else EXIT_OK
+    if not args.max_size > 0:
+        raise SgkgError(f"--max-size {args.max_size:g}: give a size in MiB above 0", rule="usage")
+    run = validate_paths(args.paths, max_bytes=int(args.max_size * 1024 * 1024))
+    problems, checked = run.problems, run.files
+    unusable = set(run.unusable)
+    errors = [p for p in problems if p.severity == "error" and p not in unusable]
+    warnings = [p for p in problems if p.severity != "error"]
+    code = EXIT_UNUSABLE if unusable else EXIT_NONCONFORMING if (errors or (args.strict and warnings)) else EXIT_OK
     if args.json:
         print(json.dumps({"ok": code == EXIT_OK, "exit_code": code, "files": checked,
                           "problems": [p.as_dict() for p in problems]}, indent=2))
@@ -92,8 +84,8 @@ def cmd_validate(args) -> int:
     _print_problems(problems, args.quiet)
     if not args.quiet:
         n = len(checked)
-        print(f"{n} file{'s' if n != 1 else ''} checked: {len(errors)} violations, "
-              f"{len(problems) - len(errors)} warnings")
+        print(f"{n} file{'s' if n != 1 else ''} checked: " + (f"{len(unusable)} input errors, " if unusable else "")
+              + f"{len(errors)} violations, {len(warnings)} warnings")
     return code
 
 
@@ -226,6 +218,8 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check annotation files or RDF files against the shapes")
     p.add_argument("paths", nargs="+", type=Path, help=".yaml, .ttl, .trig, .nt, .nq, .jsonld files or folders")
     p.add_argument("--strict", action="store_true", help="fail on warnings as well as violations")
+    p.add_argument("--max-size", type=float, default=2, metavar="MB",
+                   help="largest RDF file read, in MiB (default: 2; annotation files are always at most 2)")
     common(p, out=False)
     p.set_defaults(func=cmd_validate)
 
@@ -284,15 +278,6 @@ class _Parser(argparse.ArgumentParser):
         super().error(message)
 
 
-def os_error(exc: OSError) -> SgkgError:
-    """An OSError (ours or a library's) as one located line with what to do."""
-    path = exc.filename if exc.filename is not None else ""
-    what = exc.strerror or str(exc)
-    if exc.filename2 is not None:
-        what += f" (to {exc.filename2})"
-    return SgkgError(what, path, hint=_OS_HINTS.get(exc.errno, ""), rule="os-error")
-
-
 def _emit_failure(code: int, problems: list[Problem], json_mode: bool, tail: str = "",
                   located: bool = False) -> None:
     """Report a failed command: the JSON document on stdout with --json, else one line a problem on
@@ -331,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
             pass
         return EXIT_OK
     except OSError as exc:
-        _emit_failure(EXIT_UNUSABLE, [os_error(exc).problem()], json_mode)
+        _emit_failure(EXIT_UNUSABLE, [SgkgError.from_os_error(exc).problem()], json_mode)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         _emit_failure(EXIT_INTERRUPTED, [Problem("", 0, 0, "interrupted", "nothing was changed by this run "

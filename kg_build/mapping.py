@@ -18,7 +18,7 @@ from . import iris, ontology
 from .annotation import ReviewFile, age_in_months, parse_bool, parse_date, scheme_for, value_scheme
 from .namespace import SG
 from . import schema
-from .yamlsource import Mapping, Pos, Scalar, Sequence
+from .yamlsource import Mapping, Pos, Sequence
 
 TIME = Namespace("http://www.w3.org/2006/time#")
 OA = Namespace("http://www.w3.org/ns/oa#")

@@ -7,6 +7,7 @@ Two kinds of failure reach the command line, both exit code 2 (unusable input):
 """
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -68,3 +69,25 @@ class SgkgError(Exception):
 
     def problem(self) -> Problem:
         return Problem(self.path, self.line, self.column, self.what, self.hint, rule=self.rule)
+
+    @classmethod
+    def from_os_error(cls, exc: OSError) -> "SgkgError":
+        """An OSError (ours or a library's) as one located line with what to do."""
+        what = exc.strerror or str(exc)
+        if exc.filename2 is not None:
+            what += f" (to {exc.filename2})"
+        return cls(what, exc.filename, hint=_OS_HINTS.get(exc.errno, ""), rule="os-error")
+
+
+_OS_HINTS = {
+    errno.ENOENT: "check the path",
+    errno.EACCES: "check the permissions of the file or folder",
+    errno.EPERM: "check the permissions of the file or folder",
+    errno.ENOSPC: "free some disk space and run again; the previous build is kept",
+    errno.EDQUOT: "free some disk space and run again; the previous build is kept",
+    errno.ELOOP: "a symbolic link leads back to itself: fix or remove it",
+    errno.EISDIR: "name a file, not a folder",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EROFS: "the file system is read-only: choose another folder",
+    errno.ENAMETOOLONG: "use a shorter path",
+}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from typing import Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -61,3 +62,46 @@ def prefixes() -> dict[str, str]:
     ctx = json.loads(paths.context_file().read_text(encoding="utf-8"))["@context"]
     return {k: v for k, v in sorted(ctx.items())
             if isinstance(v, str) and not v.startswith((iris.ID, iris.VOCAB))}
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal):
+    """A pyoxigraph term as the rdflib term a parser of rdflib would give: a simple literal
+    (xsd:string) has no datatype and a language-tagged one only its tag. RDF 1.2 triple terms and
+    base directions have no rdflib form: ValueError."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if getattr(term, "direction", None):
+            raise ValueError(f"the literal {term} has a base direction (RDF 1.2), which cannot be validated")
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise ValueError(f"the triple term {term} (RDF 1.2) cannot be validated")
+
+
+def rdflib_graphs(quads: Iterable[ox.Quad]) -> dict[str, Graph]:
+    """Quads (from pyoxigraph.parse) as one rdflib Graph for each graph name, keyed by the name's
+    text ("" for the default graph), in the order the graphs first appear. Terms are converted once."""
+    graphs: dict[str, Graph] = {}
+    terms: dict = {}
+
+    def conv(t):
+        r = terms.get(t)
+        if r is None:
+            r = terms[t] = rdflib_term(t)
+        return r
+
+    for q in quads:
+        name = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
+        g = graphs.get(name)
+        if g is None:
+            g = graphs[name] = Graph()
+        g.add((conv(q.subject), conv(q.predicate), conv(q.object)))
+    return graphs

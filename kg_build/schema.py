@@ -6,7 +6,7 @@ SKOS scheme in ontology/vocab/ whose notations are the valid codes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rdflib.namespace import DCTERMS, Namespace
 

@@ -15,11 +15,11 @@ from typing import Any
 
 import yaml
 
+from .inputs import MAX_FILE_BYTES, os_problem, read_input
 from .problems import InputError, Problem
 
 # libyaml's composer when PyYAML was built with it (same nodes and marks, several times faster)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000  # values visited, aliases expanded: stops "billion laughs" documents
 MAX_DEPTH = 64  # levels of nesting (the top mapping is level 1); far beyond any annotation file
 
@@ -135,12 +135,12 @@ def _astuple(p: Pos) -> tuple[int, int]:
 def load_yaml(path: Path, display: str | None = None) -> Any:
     """Read one YAML document; raises InputError with every syntax or safety problem found."""
     file = display or str(path)
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InputError([Problem(file, 0, 0, f"the file is {size} bytes, over the {MAX_FILE_BYTES} limit",
-                                  "one review a file; split it if it holds several", rule="yaml-size")])
     try:
-        text = path.read_bytes().decode("utf-8")
+        raw = read_input(path, file, MAX_FILE_BYTES, "an annotation file (one review a file)")
+    except OSError as exc:  # unreadable, a link that leads nowhere or back to itself
+        raise InputError([os_problem(file, exc)]) from None
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError([Problem(file, 0, 0, f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})",
                                   "save it as UTF-8", rule="yaml-encoding")]) from None

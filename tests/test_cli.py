@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -90,12 +89,13 @@ def test_validate_accepts_rdf_from_other_tools(built, tmp_path):
     assert r.returncode == 1 and "agency-type vocabulary" in r.stderr
     broken = tmp_path / "broken.ttl"
     broken.write_text("<a> <b> .")
-    assert run("validate", broken).returncode == 1  # reported as a problem, not a crash
-    assert "cannot parse" in run("validate", broken).stderr
+    r = run("validate", broken)
+    assert r.returncode == 2  # unusable input: reported as a located problem, not a crash
+    assert f"{broken}:1:1: error: cannot parse as Turtle" in r.stderr
 
 
 def test_validate_yaml_reports_lines(tmp_path):
     r = run("validate", DATA / "valid")
     assert r.returncode == 0 and "0 violations" in r.stdout
     r = run("validate", DATA / "invalid" / "unknown-key.yaml")
-    assert r.returncode == 1 and "unknown-key.yaml:24:5" in r.stderr
+    assert r.returncode == 2 and "unknown-key.yaml:24:5" in r.stderr  # a file that cannot be loaded

@@ -6,7 +6,6 @@ with SGKG_VIRTUOSO=http://127.0.0.1:18890; without that variable these tests are
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest

@@ -5,7 +5,7 @@ import re
 from collections import Counter
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
 from kg_build import iris, ontology, paths
