@@ -98,8 +98,9 @@ def new_staging(out: Path) -> Path:
 
 
 @contextmanager
-def lock(out: Path) -> Iterator[None]:
-    """Hold the exclusive lock of the build folder `out`, or raise SgkgError naming its holder."""
+def lock(out: Path, what: str = "build") -> Iterator[None]:
+    """Hold the exclusive lock of the build folder `out` for the command `what` (build, push), or
+    raise SgkgError naming the command that holds it."""
     out.parent.mkdir(parents=True, exist_ok=True)
     path = out.with_name(f".{out.name}.lock")
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666 & ~umask())
@@ -107,12 +108,13 @@ def lock(out: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
-            raise SgkgError(f"another build is writing this folder ({holder})", out,
-                            hint="wait for it to finish, or stop it; one build at a time per --out",
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+            command, _, who = holder.partition(": ")
+            raise SgkgError(f"another {command or 'build'} is writing this folder ({who or 'another process'})", out,
+                            hint="wait for it to finish, or stop it; one build or push at a time per --out",
                             rule="locked") from None
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()}, since "
+        os.pwrite(fd, f"{what}: pid {os.getpid()} on {socket.gethostname()}, since "
                       f"{time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode(), 0)
         yield
     finally:

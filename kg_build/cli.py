@@ -121,7 +121,6 @@ def cmd_stats(args) -> int:
 
 def cmd_query(args) -> int:
     from . import queries
-    from .store import open_store
 
     if args.action == "list":
         if args.rest:
@@ -150,8 +149,8 @@ def cmd_query(args) -> int:
     values = queries.parse_param_args(args.param)
     if args.endpoint:
         result = queries.run_endpoint(q, args.endpoint, values, timeout=args.timeout)
-    else:
-        result = queries.run_local(q, open_store(Path(args.out) / "store"), values)
+    else:  # in a child process that is stopped at the deadline (pyoxigraph cannot cancel a query)
+        result = queries.run_local_with_deadline(q, Path(args.out) / "store", values, timeout=args.timeout)
     result.write("json" if args.json else args.format, sys.stdout)
     return EXIT_OK
 
@@ -177,11 +176,14 @@ def cmd_push(args) -> int:
 
     password, token = credentials_from_env()
     graph_store = args.graph_store or args.endpoint
+    # the store is asked once first: one that does not answer or refuses the credentials stops the
+    # push at once, with nothing sent and push-state.json untouched
     report = push(Path(args.out), args.endpoint, graph_store, changed_only=args.changed_only,
-                  user=args.user, password=password, token=token, auth=args.auth)
+                  user=args.user, password=password, token=token, auth=args.auth,
+                  on_warning=lambda message: print(f"sgkg: {message}", file=sys.stderr))
     s = report.summary()
     if args.json:
-        print(json.dumps(s, indent=2))
+        print(json.dumps({**s, "exit_code": EXIT_OK if report.ok else EXIT_NONCONFORMING}, indent=2))
     else:
         for g in report.graphs:
             if not args.quiet or g.status in ("failed", "mismatch"):
@@ -190,6 +192,17 @@ def cmd_push(args) -> int:
         print(f"{s['graphs']} graphs: {by.get('ok', 0)} pushed and checked, {by.get('skipped', 0)} unchanged, "
               f"{len(report.failed)} failed", file=sys.stderr)
     return EXIT_OK if report.ok else EXIT_NONCONFORMING
+
+
+def _seconds(text: str) -> float:
+    """A positive number of seconds, for `sgkg query --timeout`."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -234,10 +247,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("action", help="list, run, or the path of a .rq file")
     p.add_argument("rest", nargs="*", help="the query name, for run")
     p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
-                   help="a parameter value (repeatable); typed by the query's header")
+                   help="a parameter value, typed by the query's header (repeat -p for each parameter)")
     p.add_argument("--format", "-f", choices=["table", "csv", "tsv", "json"], default="table")
     p.add_argument("--endpoint", help="a SPARQL 1.1 endpoint URL instead of the embedded store")
-    p.add_argument("--timeout", type=int, default=60, help="seconds, with --endpoint")
+    p.add_argument("--timeout", type=_seconds, default=60.0, metavar="SECONDS",
+                   help="stop the query after this many seconds, locally or with --endpoint (default: 60)")
     common(p)
     p.set_defaults(func=cmd_query)
 

@@ -15,13 +15,19 @@ Parameter values are parsed into RDF terms by their declared type and bound to t
 the same name: on the embedded store by SPARQL substitution (pyoxigraph `substitutions`), on rdflib
 by `initBindings`, and for a remote endpoint as a VALUES block of terms serialised in N-Triples
 syntax by pyoxigraph. A value is never pasted into the query text as written.
+
+Queries are read-only and stay on this graph: updates and SERVICE (which makes a store send HTTP
+requests to any address the query names) are refused before anything runs. `run_local_with_deadline`,
+which `sgkg query` uses, stops a query on the embedded store at a deadline.
 """
 from __future__ import annotations
 
 import csv
-import io
 import json
+import os
 import re
+import sys
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,8 +36,9 @@ from typing import Any, Iterable
 import pyoxigraph as ox
 import yaml
 
-from . import iris, ontology, paths
+from . import guard, iris, ontology, paths
 from .problems import SgkgError
+from .processes import die_with_parent
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")  # and "concept:<scheme>"
 INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
@@ -39,6 +46,15 @@ DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 IRI_CHARS = re.compile(r'^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>"{}|\\^`]*$')
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+DEFAULT_TIMEOUT = 60.0  # seconds, for `sgkg query`
+
+#: the short forms of IRIs that the table output prints, and that iri parameters accept; the most
+#: specific namespace first, since `review:` lies inside `id:`
+PREFIXES = (("review", iris.ID + "review/"), ("id", iris.ID), ("vocab", iris.VOCAB), ("sg", iris.ONTOLOGY))
+#: the IRI schemes an iri parameter may use besides those prefixes; the graph holds only http(s) IRIs,
+#: and anything else that looks like `name:value` is most likely a prefixed name that would match nothing
+IRI_SCHEMES = ("http", "https", "urn", "tag", "mailto", "file", "ftp")
 
 
 class QueryError(SgkgError):
@@ -167,9 +183,7 @@ def parse_param(p: Param, value: str) -> ox.NamedNode | ox.Literal:
         raise QueryError(f"parameter {p.name}: {value!r} is not a code of the {scheme} vocabulary"
                          + (f" (closest: {', '.join(close)})" if close else ""))
     if t == "iri":
-        if not IRI_CHARS.match(value):
-            raise QueryError(f"parameter {p.name}: {value!r} is not an absolute IRI (no spaces, quotes or braces)")
-        return ox.NamedNode(value)
+        return ox.NamedNode(expand_iri(p.name, value))
     if t == "string":
         return ox.Literal(value)
     if t == "integer":
@@ -185,12 +199,37 @@ def parse_param(p: Param, value: str) -> ox.NamedNode | ox.Literal:
             raise QueryError(f"parameter {p.name}: {value!r} is not true or false")
         return ox.Literal(value, datatype=ox.NamedNode(BOOLEAN))
     if t == "date":
+        # xsd:date's lexical form only: date.fromisoformat also takes 20200101 and 2020-W01-1
         try:
+            if not DATE.fullmatch(value):
+                raise ValueError(value)
             date.fromisoformat(value)
         except ValueError:
             raise QueryError(f"parameter {p.name}: {value!r} is not a date (YYYY-MM-DD)") from None
         return ox.Literal(value, datatype=ox.NamedNode(XSD_DATE))
     raise QueryError(f"parameter {p.name}: unknown type {t!r}")
+
+
+def expand_iri(name: str, value: str) -> str:
+    """An iri parameter's value as an absolute IRI: a short form the table prints (`review:x`, `id:`,
+    `vocab:`, `sg:`) is expanded; other values must be IRIs of a known scheme (http, https, urn, ...)."""
+    scheme, sep, rest = value.partition(":")
+    for prefix, ns in PREFIXES:
+        if sep and scheme == prefix:
+            value = ns + rest
+            break
+    else:
+        if not IRI_CHARS.match(value):
+            hint = f" (for a review, write review:{value})" if iris.LOCAL_ID.fullmatch(value) else ""
+            raise QueryError(f"parameter {name}: {value!r} is not an absolute IRI (no spaces, quotes or "
+                             f"braces){hint}")
+        if scheme.lower() not in IRI_SCHEMES:
+            raise QueryError(f"parameter {name}: {value!r} is not an IRI that sgkg knows: write the full IRI "
+                             f"(https://...), or one of the short forms the table prints "
+                             f"({', '.join(p + ':' for p, _ in PREFIXES)})")
+    if not IRI_CHARS.match(value):
+        raise QueryError(f"parameter {name}: {value!r} is not an absolute IRI (no spaces, quotes or braces)")
+    return value
 
 
 def bind(q: StoredQuery, values: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
@@ -281,28 +320,156 @@ def _short(t) -> str:
         return ""
     if isinstance(t, ox.NamedNode):
         v = t.value
-        for prefix, ns in (("review:", iris.ID + "review/"), ("id:", iris.ID), ("vocab:", iris.VOCAB),
-                           ("sg:", iris.ONTOLOGY)):
+        for prefix, ns in PREFIXES:
             if v.startswith(ns):
-                return prefix + v[len(ns):]
+                return f"{prefix}:{v[len(ns):]}"
         return v
     return t.value
 
 
+# -- safety: read-only queries, no SERVICE ---------------------------------------------------------
+
+def _where(q: StoredQuery) -> str:
+    """The query file as the messages name it: relative to the working folder when it is inside."""
+    try:
+        return str(Path(q.path).resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(q.path)
+
+
+def _update_error(where: str) -> QueryError:
+    return QueryError("updates are not allowed: sgkg query runs read-only queries", where,
+                      hint="INSERT, DELETE, LOAD, CLEAR, DROP and the like change a store; the build is made "
+                           "from the annotation files only", rule="query-update")
+
+
+def check_query(q: StoredQuery, text: str | None = None, parse: bool = True) -> str | None:
+    """QueryError for an update or a query using SERVICE; else the query form (`SelectQuery`, ...), or
+    None when it was not parsed (`parse=False` and no SERVICE keyword) or rdflib cannot read it."""
+    try:
+        return guard.screen(q.text if text is None else text, parse)
+    except guard.Refused as exc:
+        if exc.kind == "update":
+            raise _update_error(_where(q)) from None
+        if exc.kind == "service":
+            raise QueryError("SERVICE is not allowed: sgkg query runs queries on this knowledge graph only",
+                             _where(q), hint="remove the SERVICE clause: a query must not make the store "
+                             "contact other servers", rule="query-service") from None
+        raise QueryError(f"not a SPARQL query that sgkg can read: {exc.detail}", _where(q),
+                         hint="fix the syntax; queries with SERVICE are refused, and this one could not be "
+                              "read to make sure it has none", rule="query-syntax") from None
+
+
 # -- running -----------------------------------------------------------------------------------
 
-def run_local(q: StoredQuery, store: ox.Store, values: dict[str, str] | None = None) -> Result:
-    """Run on the embedded store, parameters substituted as RDF terms."""
-    terms = bind(q, values or {})
+def _evaluate(q: StoredQuery, store: ox.Store, terms: dict) -> ox.QuerySolutions:
+    """The query's solutions on a store; QueryError for updates, SERVICE, syntax errors, non-SELECT forms."""
+    check_query(q, parse=False)
     try:
         solutions = store.query(q.text, substitutions={ox.Variable(k): v for k, v in terms.items()})
     except SyntaxError as exc:
-        raise QueryError(f"{q.path}: {exc}") from None
+        if guard.is_update(q.text):
+            raise _update_error(_where(q)) from None
+        at = re.match(r"error at (\d+):(\d+): (.*)", str(exc), re.S)  # the query is the whole file: lines match
+        if at:
+            raise QueryError(at.group(3), _where(q), int(at.group(1)), int(at.group(2)), rule="query-syntax") from None
+        raise QueryError(str(exc), _where(q), rule="query-syntax") from None
     if not isinstance(solutions, ox.QuerySolutions):
         raise QueryError(f"{q.name} is not a SELECT query")
+    return solutions
+
+
+def run_local(q: StoredQuery, store: ox.Store, values: dict[str, str] | None = None) -> Result:
+    """Run on the embedded store, parameters substituted as RDF terms, in this process and without a
+    time limit (`run_local_with_deadline` has one). Updates and SERVICE are refused."""
+    solutions = _evaluate(q, store, bind(q, values or {}))
     variables = [v.value for v in solutions.variables]
     rows = [[s[v] for v in variables] for s in solutions]
     return Result(variables, rows, q.ordered)
+
+
+def run_local_with_deadline(q: StoredQuery, store_dir: Path, values: dict[str, str] | None = None,
+                            timeout: float = DEFAULT_TIMEOUT) -> Result:
+    """Run on the store of a build folder with a deadline: QueryError when the query takes longer than
+    `timeout` seconds, and the query is really stopped.
+
+    pyoxigraph cannot cancel a query, so it runs in a child process that opens the store read-only and
+    writes its solutions as SPARQL JSON results to a temporary file; the child is killed at the deadline.
+    Parameters are bound, and the query checked, here first, so that their errors cost no child."""
+    import multiprocessing
+
+    terms = bind(q, values or {})
+    check_query(q, parse=False)
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with tempfile.TemporaryDirectory(prefix="sgkg-query-") as tmp:
+        out = Path(tmp) / "results.srj"
+        receive, send = ctx.Pipe(duplex=False)
+        for stream in (sys.stdout, sys.stderr):  # a forked child must not write our buffers again
+            try:
+                stream.flush()
+            except (OSError, ValueError, AttributeError):
+                pass
+        child = ctx.Process(target=_child_query, args=(q, str(store_dir), terms, str(out), send, os.getpid()),
+                            daemon=True, name="sgkg-query")
+        child.start()
+        send.close()
+        try:
+            child.join(timeout)
+            if child.is_alive():
+                raise QueryError(f"the query took longer than {timeout:g} s and was stopped", _where(q),
+                                 hint="add LIMIT, narrow it, or raise --timeout", rule="query-timeout")
+            try:
+                message = receive.recv() if receive.poll() else ("died", child.exitcode)
+            except EOFError:
+                message = ("died", child.exitcode)
+        finally:
+            if child.is_alive():
+                child.kill()
+            child.join()
+            receive.close()
+        if message is not None:
+            raise _child_error(q, message)
+        solutions = ox.parse_query_results(path=str(out), format=ox.QueryResultsFormat.JSON)
+        variables = [v.value for v in solutions.variables]
+        rows = [[s[v] for v in variables] for s in solutions]
+    return Result(variables, rows, q.ordered)
+
+
+def _child_query(q: StoredQuery, store_dir: str, terms: dict, out: str, conn, parent: int) -> None:
+    """In the child: run the query and write its solutions to `out`; send None, or what went wrong."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the child (Ctrl-C, deadline)
+    die_with_parent(parent)
+    try:
+        from .store import open_store
+
+        _evaluate(q, open_store(Path(store_dir)), terms).serialize(out, format=ox.QueryResultsFormat.JSON)
+        message = None
+    except SgkgError as exc:
+        message = ("sgkg", type(exc) is QueryError, exc.what, exc.path, exc.line, exc.column, exc.hint,
+                   exc.rule, exc.exit_code)
+    except OSError as exc:
+        message = ("os", exc.errno, exc.strerror or str(exc), exc.filename)
+    except BaseException as exc:  # noqa: BLE001 - reported by the parent, as main() reports a bug
+        message = ("bug", f"{type(exc).__name__}: {exc}")
+    conn.send(message)
+    conn.close()
+
+
+def _child_error(q: StoredQuery, message: tuple) -> Exception:
+    kind = message[0]
+    if kind == "sgkg":
+        _, is_query_error, what, path, line, column, hint, rule, code = message
+        return (QueryError if is_query_error else SgkgError)(what, path, line, column, hint, rule, code)
+    if kind == "os":
+        return OSError(message[1], message[2], message[3]) if message[1] else OSError(message[2])
+    if kind == "died":
+        return QueryError(f"the query stopped without an answer (exit code {message[1]})", _where(q),
+                          hint="the machine may have run out of memory: add LIMIT or narrow the query",
+                          rule="query-died")
+    return RuntimeError(message[1])
 
 
 def values_block(terms: dict[str, ox.NamedNode | ox.Literal]) -> str:
@@ -320,23 +487,118 @@ def with_values(q: StoredQuery, terms: dict) -> str:
 
 
 def run_endpoint(q: StoredQuery, endpoint: str, values: dict[str, str] | None = None,
-                 timeout: int = 60) -> Result:
-    """Run on a SPARQL 1.1 endpoint through SPARQLWrapper."""
-    from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
+                 timeout: float = DEFAULT_TIMEOUT) -> Result:
+    """Run on a SPARQL 1.1 endpoint through SPARQLWrapper. Updates and SERVICE are refused before
+    anything is sent; an endpoint that cannot be reached or refuses the query is a QueryError naming
+    its URL (`timeout` is the longest wait for the endpoint's answer, in seconds)."""
+    import http.client
+    import warnings
+    from urllib.parse import unquote, urlsplit, urlunsplit
 
+    from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    from .remote import check_url, public_url
+
+    url = public_url(endpoint)
+    check_url(endpoint, "--endpoint", cls=QueryError)
     terms = bind(q, values or {})
-    sw = SPARQLWrapper(endpoint)
-    sw.setQuery(with_values(q, terms))
+    text = with_values(q, terms)
+    form = check_query(q, text)
+    if form is not None and form != "SelectQuery":
+        raise QueryError(f"{q.name} is not a SELECT query")
+    parts = urlsplit(endpoint)
+    if parts.username is not None:  # urllib does not read credentials written into the URL
+        sw = SPARQLWrapper(urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1])))
+        sw.setCredentials(unquote(parts.username), unquote(parts.password or ""))
+    else:
+        sw = SPARQLWrapper(endpoint)
+    sw.setQuery(text)
     # SPARQLWrapper guesses the query form with a regular expression, which mistakes words such as
     # "addressee" in the header for an update (ADD); stored queries are all SELECT queries
     sw.queryType = SELECT
     sw.setMethod(POST)
     sw.setReturnFormat(JSON)
     sw.setTimeout(timeout)
-    data = sw.query().convert()
-    variables = data["head"]["vars"]
-    rows = [[_from_json(b.get(v)) for v in variables] for b in data["results"]["bindings"]]
+    try:
+        with warnings.catch_warnings():  # an answer that is not JSON is reported below, not warned about
+            warnings.simplefilter("ignore")
+            data = sw.query().convert()
+        if not (isinstance(data, dict) and isinstance(data.get("results"), dict)):
+            raise ValueError("not SPARQL JSON results")
+        variables = data["head"]["vars"]
+        rows = [[_from_json(b.get(v)) for v in variables] for b in data["results"]["bindings"]]
+    except (SPARQLWrapperException, OSError, http.client.HTTPException, ValueError, KeyError, TypeError) as exc:
+        raise _endpoint_error(exc, url, timeout) from None
     return Result(variables, rows, q.ordered)
+
+
+def _endpoint_error(exc: Exception, url: str, timeout: float) -> QueryError:
+    """What went wrong with an endpoint, as one line naming its URL and what to do."""
+    import http.client
+    import socket
+    import urllib.error
+    from urllib.parse import urlsplit
+
+    from SPARQLWrapper import SPARQLExceptions as sx
+
+    def said(e) -> str:  # the server's own message, which SPARQLWrapper keeps only in its text
+        body = str(e).split("Response:\n", 1)[1:] or [""]
+        text = body[0].strip()
+        if text.startswith(("b'", 'b"')):
+            try:
+                import ast
+
+                text = ast.literal_eval(text).decode("utf-8", "replace")
+            except (ValueError, SyntaxError):
+                pass
+        text = " ".join(text.split())
+        return f": {text[:200]}" if text else ""
+
+    def error(what, hint, rule="endpoint"):
+        return QueryError(what, url, hint=hint, rule=rule)
+
+    slow = error(f"the endpoint did not answer within {timeout:g} s",
+                 "add LIMIT, narrow the query, or raise --timeout", "endpoint-timeout")
+    if isinstance(exc, sx.Unauthorized):
+        return error("the endpoint refused the credentials (HTTP 401)" if urlsplit(url).username else
+                     "the endpoint asks for credentials (HTTP 401)",
+                     "write them into the URL, http://USER:PASSWORD@HOST/..., or use an endpoint open "
+                     "for reading, such as `sgkg serve`")
+    if isinstance(exc, sx.EndPointNotFound):
+        return error(f"no SPARQL endpoint at this URL (HTTP 404{said(exc)})",
+                     "check the URL: `sgkg serve` and Oxigraph answer at /query, Fuseki at /DATASET/sparql")
+    if isinstance(exc, sx.QueryBadFormed):
+        return error(f"the endpoint refused the query (HTTP 400{said(exc)})",
+                     "fix the query; run it on the local build (without --endpoint) to see where")
+    if isinstance(exc, sx.EndPointInternalError):
+        return error(f"the endpoint failed on the query (HTTP 500{said(exc)})",
+                     "see the endpoint's log; if the query is heavy, add LIMIT or narrow it")
+    if isinstance(exc, sx.SPARQLWrapperException):
+        return error(f"the endpoint refused the query ({str(exc).splitlines()[0]})", "check the URL and the query")
+    if isinstance(exc, urllib.error.HTTPError):
+        hint = {403: "the endpoint does not allow this client: check its access rules"}.get(
+            exc.code, "the endpoint, or a proxy in front of it, failed: try again later, or see its log")
+        return error(f"the endpoint answered HTTP {exc.code} {exc.reason}", hint)
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return slow
+    if isinstance(reason, ConnectionRefusedError):
+        return error("connection refused: nothing answers at this address",
+                     "start the endpoint (e.g. `sgkg serve`), or check the host and port")
+    if isinstance(reason, socket.gaierror):
+        return error("unknown host", "check the host name in the URL")
+    if isinstance(reason, (ConnectionError, http.client.HTTPException)):
+        return error(f"the connection was cut before the answer was complete ({type(reason).__name__})",
+                     "try again; if it persists, see the endpoint's log")
+    if isinstance(reason, OSError):
+        return error(f"cannot reach the endpoint: {getattr(reason, 'strerror', None) or reason}",
+                     "check the URL and the network")
+    if isinstance(exc, (ValueError, KeyError, TypeError)):
+        return error("the endpoint's answer is not SPARQL JSON results",
+                     "check the URL is a SPARQL endpoint; an endpoint that stops a query at its own time limit "
+                     "may cut its answer short: add LIMIT or narrow the query")
+    return error(f"the query failed: {type(exc).__name__}: {exc}", "check the URL and the query")
 
 
 def _from_json(b: dict | None):
@@ -389,7 +651,11 @@ def parse_param_args(items: Iterable[str]) -> dict[str, str]:
     out = {}
     for item in items:
         if "=" not in item:
-            raise QueryError(f"--param {item!r}: write name=value")
+            raise QueryError(f"--param {item!r}: write name=value", rule="usage")
         k, v = item.split("=", 1)
-        out[k.strip()] = v
+        k = k.strip()
+        if k in out:
+            raise QueryError(f"--param {k} is given twice ({out[k]!r} and {v!r})", hint="give each parameter once",
+                             rule="usage")
+        out[k] = v
     return out

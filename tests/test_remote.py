@@ -85,7 +85,7 @@ def test_push_reports_every_graph_that_failed(data_build, tmp_path):
     import shutil
 
     shutil.copytree(data_build, out)
-    report = remote.push(out, f"http://127.0.0.1:{port}/query", f"http://127.0.0.1:{port}/store", retries=1)
+    report = remote.push(out, f"http://127.0.0.1:{port}/query", f"http://127.0.0.1:{port}/store", retries=1, preflight=False)
     assert not report.ok and len(report.failed) == 8
     assert all("Connection" in g.detail or "Max retries" in g.detail for g in report.failed)
 
