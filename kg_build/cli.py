@@ -156,19 +156,11 @@ def cmd_query(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    import subprocess
+    from .serve import run
 
-    from .serve import serve_command
-
-    cmd = serve_command(Path(args.out) / "store", args.host, args.port, args.timeout, args.cors)
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"sgkg serve: listening on {args.host}, not only on this machine", file=sys.stderr)
-    print(f"SPARQL endpoint http://{args.host}:{args.port}/query (read-only; query page at /). Ctrl-C stops.",
-          file=sys.stderr)
-    try:
-        return subprocess.run(cmd).returncode
-    except KeyboardInterrupt:
-        return EXIT_OK
+    # serves until SIGTERM, SIGHUP or Ctrl-C, then stops every process it started and returns 0
+    return run(Path(args.out) / "store", args.host, args.port, args.timeout, args.cors, workers=args.workers,
+               quiet=args.quiet, json_line=args.json)
 
 
 def cmd_push(args) -> int:
@@ -257,8 +249,11 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="a read-only SPARQL endpoint with a query page over the built store")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
-    p.add_argument("--port", type=int, default=7878)
-    p.add_argument("--timeout", type=int, default=30, help="query timeout in seconds (default: 30)")
+    p.add_argument("--port", type=int, default=7878, help="port to listen on (default: 7878; 0 picks a free one)")
+    p.add_argument("--timeout", type=float, default=30.0,
+                   help="seconds a query may run before it is stopped and answered 503 (default: 30)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="queries that can run at once, each in its own process (default: 2 to 4, by cores)")
     p.add_argument("--cors", action="store_true", help="allow cross-origin requests")
     common(p)
     p.set_defaults(func=cmd_serve)
