@@ -308,3 +308,30 @@ def test_build_workers_die_with_the_build(tmp_path):
         time.sleep(0.1)
     alive = [c for c in children if Path(f"/proc/{c}").exists() and "(zombie)" not in Path(f"/proc/{c}/status").read_text()]
     assert not alive, f"workers still running: {alive}"
+
+
+# -- D11 (C4, C5): a read-only parent or a full disk is one line, and the build is kept ------------
+
+@pytest.mark.parametrize("fault", ["disk-full", "read-only"])
+def test_an_os_error_during_the_build_is_one_line_and_keeps_the_build(tmp_path, src, built, monkeypatch, capsys, fault):
+    import errno
+
+    from kg_build import cli
+
+    f = src / "minimal-review.yaml"
+    f.write_text(f.read_text().replace("Baby B bulletin", "Baby B learning bulletin"))
+    before = tree(built)
+    if fault == "disk-full":  # as a full disk fails the export (running as root, permissions cannot)
+        def full(out, *a, **k):
+            raise OSError(errno.ENOSPC, "No space left on device", str(out / "dataset.nq"))
+        monkeypatch.setattr(build, "write_exports", full)
+    else:
+        def read_only(out):
+            raise PermissionError(errno.EACCES, "Permission denied", str(out.parent / ".build.staging-x"))
+        monkeypatch.setattr(buildfolder, "new_staging", read_only)
+    assert cli.main(["build", str(src), "--out", str(built), "-j", "1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("sgkg: ") and str(built.parent) in err[0], err
+    assert ("free some disk space" if fault == "disk-full" else "check the permissions") in err[0]
+    assert tree(built) == before
+    assert sorted(p.name for p in built.parent.iterdir()) == [".build.lock", "build", "src"]
