@@ -11,3 +11,14 @@ def support_graph():
     from kg_build import validation
 
     return validation.support_graph()
+
+
+@pytest.fixture(scope="session")
+def data_build(tmp_path_factory):
+    """data/ built once for the session. Tests that change a build work on a copy."""
+    from kg_build import build
+
+    out = tmp_path_factory.mktemp("data") / "build"
+    r = build.build([Path(__file__).parent.parent / "data"], out, jobs=2)
+    assert r.ok and r.written, [str(p) for p in r.problems]
+    return out

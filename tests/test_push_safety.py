@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -17,26 +16,13 @@ from pathlib import Path
 import pytest
 import requests
 
-from kg_build import build, remote, serve
+from kg_build import remote
 from kg_build.problems import SgkgError
+from loopback import free_port, oxigraph_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SGKG = Path(sys.executable).with_name("sgkg")
 GRAPHS = 8  # six reviews, the ontology, the vocabularies
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def data_build(tmp_path_factory):
-    out = tmp_path_factory.mktemp("psafe") / "build"
-    assert build.build([ROOT / "data"], out, jobs=2).written
-    return out
-
 
 @pytest.fixture
 def out(data_build, tmp_path):
@@ -50,23 +36,8 @@ def out(data_build, tmp_path):
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory):
     """A writable Oxigraph server on 127.0.0.1: its query, update and Graph Store URLs."""
-    port = free_port()
-    proc = subprocess.Popen([serve.oxigraph_binary(), "serve", "--location", str(tmp_path_factory.mktemp("oxi")),
-                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                requests.get(base + "/", timeout=1)
-                break
-            except requests.ConnectionError:
-                assert proc.poll() is None and time.monotonic() < deadline, "oxigraph did not start"
-                time.sleep(0.1)
+    with oxigraph_server(tmp_path_factory.mktemp("oxi")) as base:
         yield {"query": base + "/query", "update": base + "/update", "store": base + "/store"}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 class _Store(BaseHTTPRequestHandler):

@@ -27,14 +27,6 @@ def fixture_build(tmp_path_factory):
     return out
 
 
-@pytest.fixture(scope="module")
-def data_build(tmp_path_factory):
-    out = tmp_path_factory.mktemp("qdata") / "build"
-    r = build.build([ROOT / "data"], out, jobs=2)
-    assert r.ok, [str(p) for p in r.problems]
-    return out
-
-
 def _targets(request, target):
     return request.getfixturevalue(f"{target}_build")
 

@@ -9,15 +9,14 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from kg_build import build, cli, iris, queries
+from kg_build import cli, iris, queries
 from kg_build.store import open_store
+from loopback import Quiet, http_server
 from query_expectations import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,14 +25,7 @@ FOREVER = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g1 {?a ?b ?c} GRAPH ?g2 {?d ?
 REVIEW = iris.ID + "review/east-berkshire-scr-callum-wilson"
 
 
-@pytest.fixture(scope="module")
-def data_build(tmp_path_factory):
-    out = tmp_path_factory.mktemp("qsafe") / "build"
-    assert build.build([ROOT / "data"], out, jobs=2).written
-    return out
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(Quiet):
     """Logs every request; the path picks the answer: /401, /404, /400, /500, /503 answer that status,
     /slow waits 5 s, /trunc sends cut-off JSON, /html a web page, anything else an empty result."""
 
@@ -60,27 +52,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_HEAD = _answer
 
-    def log_message(self, *args):
-        pass
-
 
 @pytest.fixture
 def listener():
     """A loopback HTTP server that logs every request it gets."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    server.log = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with http_server(_Handler) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _url(server, path="/sparql") -> str:
-    return f"http://127.0.0.1:{server.server_address[1]}{path}"
+    return server.url + path
 
 
 def _main(capsys, *args):

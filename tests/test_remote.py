@@ -2,60 +2,22 @@
 same answers as the embedded store, push again without duplicates, and `sgkg serve` refuses updates."""
 from __future__ import annotations
 
-import socket
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from kg_build import build, queries, remote, serve
+from kg_build import queries, remote, serve
 from kg_build.problems import SgkgError
 from kg_build.store import open_store
+from loopback import free_port, oxigraph_server
 from query_expectations import load
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, proc: subprocess.Popen, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    raise TimeoutError(f"{url} did not answer in {seconds} s")
-
-
-@pytest.fixture(scope="module")
-def data_build(tmp_path_factory):
-    out = tmp_path_factory.mktemp("remote") / "build"
-    assert build.build([ROOT / "data"], out, jobs=2).written
-    return out
-
-
 @pytest.fixture(scope="module")
 def writable_server(tmp_path_factory):
-    port = free_port()
-    proc = subprocess.Popen([serve.oxigraph_binary(), "serve", "--location", str(tmp_path_factory.mktemp("oxi")),
-                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base + "/", proc)
+    with oxigraph_server(tmp_path_factory.mktemp("oxi")) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_push_runs_every_query_remotely_and_repushes_without_duplicates(data_build, writable_server):

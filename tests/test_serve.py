@@ -4,13 +4,11 @@ a query past --timeout is killed and answered 503, a client that disconnects sto
 page, the protocol's forms and formats and a stored query work."""
 from __future__ import annotations
 
-import http.server
 import os
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -19,8 +17,9 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from kg_build import build, queries, serve
+from kg_build import queries, serve
 from kg_build.store import open_store
+from loopback import Quiet, http_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g1 {?a ?b ?c} GRAPH ?g2 {?d ?e ?f} GRAPH ?g3 {?h ?i ?j} }"
@@ -91,13 +90,6 @@ def count(endpoint: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def data_build(tmp_path_factory):
-    out = tmp_path_factory.mktemp("serve") / "build"
-    assert build.build([ROOT / "data"], out, jobs=2).written
-    return out
-
-
-@pytest.fixture(scope="module")
 def server(data_build):
     with serve.start(data_build, workers=2) as s:
         yield s
@@ -106,28 +98,18 @@ def server(data_build):
 @pytest.fixture
 def listener():
     """A loopback HTTP server that records every request it receives."""
-    seen = []
 
-    class Record(http.server.BaseHTTPRequestHandler):
+    class Record(Quiet):
         def _any(self):
-            seen.append(f"{self.command} {self.path}")
+            self.server.log.append(f"{self.command} {self.path}")
             self.send_response(500)
             self.send_header("Content-Length", "0")
             self.end_headers()
 
         do_GET = do_POST = do_HEAD = do_PUT = _any
 
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Record)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with http_server(Record) as server:
+        yield server.url, server.log
 
 
 # -- D5: SERVICE --------------------------------------------------------------------------------

@@ -4,13 +4,11 @@ that cannot be used (1 only for data that does not conform)."""
 from __future__ import annotations
 
 import errno
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,6 +18,7 @@ from rdflib.compare import isomorphic
 
 from kg_build import annotation, checking, rdfio, yamlsource
 from kg_build.problems import InputError, Problem
+from loopback import Quiet, http_server
 
 DATA = Path(__file__).parent / "data"
 GOOD = DATA / "valid" / "minimal-review.yaml"
@@ -85,11 +84,10 @@ def test_long_literal_in_ntriples_does_not_take_quadratic_time(tmp_path):
 @pytest.fixture
 def listener():
     """A loopback HTTP server logging every request; it serves a valid JSON-LD context."""
-    requests: list[str] = []
 
-    class Handler(http.server.BaseHTTPRequestHandler):
+    class Handler(Quiet):
         def do_GET(self):  # noqa: N802 (the name http.server calls)
-            requests.append(self.path)
+            self.server.log.append(self.path)
             body = json.dumps({"@context": {"name": f"{EX}name"}}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/ld+json")
@@ -97,18 +95,8 @@ def listener():
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
+    with http_server(Handler) as server:
+        yield server.url, server.log
 
 
 def test_jsonld_remote_and_file_contexts_are_neither_fetched_nor_read(tmp_path, listener):
