@@ -47,13 +47,13 @@ build: install
 ## HTML documentation of the ontology and vocabularies into docs/ontology/ (pyLODE), and
 ## docs/queries.md with every stored query and its result on data/.
 docs: install
-	$(BIN)/python -m kg_build.docs docs/ontology
+	$(BIN)/python -m kg_build.devtools.ontodocs docs/ontology
 	$(BIN)/sgkg build data/ --quiet
-	$(BIN)/python -m kg_build.querydocs build
+	$(BIN)/python -m kg_build.devtools.querydocs build
 
 ## Regenerate what is derived from ontology/ (the closed Python namespace).
 generate: install
-	$(BIN)/python -m kg_build.codegen
+	$(BIN)/python -m kg_build.devtools.codegen
 
 clean:
 	rm -rf build .pytest_cache

@@ -68,7 +68,7 @@ def query_latency(store_dir: Path, repeat: int, budget_s: float = 30.0) -> dict:
     """Median and p95 of each stored query over `repeat` runs after one warm-up run, fewer when the
     runs of one query pass `budget_s` (the slow ones at 10,000 reviews); `runs` says how many."""
     from kg_build import queries
-    from kg_build.store import open_store
+    from kg_build.pipeline.store import open_store
 
     store = open_store(store_dir)
     first_review = next(iter(store.query(
@@ -97,7 +97,10 @@ def naive(src: Path, repeat_queries: int = 1) -> dict:
     from rdflib import Dataset, Graph, URIRef
     from rdflib import Literal  # noqa: F401
 
-    from kg_build import annotation, mapping, ontology, queries
+    from kg_build.annotations import reader as annotation
+    from kg_build.rdf import mapping
+    from kg_build.rdf import ontology
+    from kg_build import queries
 
     t0 = time.perf_counter()
     mapped = [mapping.map_review(annotation.load_review(p)) for p in sorted(src.glob("*.yaml"))]

@@ -33,7 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from kg_build import annotation, ontology, schema  # noqa: E402
+from kg_build.annotations import reader as annotation
+from kg_build.rdf import ontology
+from kg_build.annotations import spec as schema  # noqa: E402
 
 GENERATOR = "sgkg-benchmark-generator"
 GENERATOR_VERSION = "1"

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kg_build import annotation, build
+from kg_build.annotations import reader as annotation
+from kg_build.pipeline import builder as build
 
 HERE = Path(__file__).resolve().parent
 _spec = importlib.util.spec_from_file_location("sgkg_benchmarks_generate", HERE / "generate.py")

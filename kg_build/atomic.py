@@ -13,7 +13,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .problems import SgkgError
+from kg_build.problems import SgkgError
 
 
 def umask() -> int:

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
-from .problems import InputError, Problem, SgkgError
+from kg_build.problems import InputError, Problem, SgkgError
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # one review a file needs a few tens of kilobytes
 

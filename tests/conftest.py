@@ -8,7 +8,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 @pytest.fixture(scope="session")
 def support_graph():
-    from kg_build import validation
+    from kg_build.validation import shacl as validation
 
     return validation.support_graph()
 
@@ -16,7 +16,7 @@ def support_graph():
 @pytest.fixture(scope="session")
 def data_build(tmp_path_factory):
     """data/ built once for the session. Tests that change a build work on a copy."""
-    from kg_build import build
+    from kg_build.pipeline import builder as build
 
     out = tmp_path_factory.mktemp("data") / "build"
     r = build.build([Path(__file__).parent.parent / "data"], out, jobs=2)

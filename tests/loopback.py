@@ -61,7 +61,7 @@ def http_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[ThreadingHTTP
 def oxigraph_server(folder) -> Iterator[str]:
     """A writable Oxigraph server (the binary of the `oxigraph` package) on a free loopback port,
     holding its store in `folder`; yields its base URL (/query, /update, /store)."""
-    from kg_build import serve
+    from kg_build.publish import serve
 
     port = free_port()
     proc = subprocess.Popen([serve.oxigraph_binary(), "serve", "--location", str(folder),

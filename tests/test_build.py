@@ -11,7 +11,9 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 
-from kg_build import build, export, iris
+from kg_build.pipeline import builder as build
+from kg_build.exports import writer as export
+from kg_build.rdf import iris
 from kg_build.problems import InputError, SgkgError
 
 DATA = Path(__file__).parent / "data"
@@ -218,7 +220,7 @@ def test_a_touched_file_is_hashed_again_and_stays_cached(tmp_path):
 
 
 def test_the_qc_of_the_ontology_is_reused_while_ontology_shapes_and_queries_are_unchanged(tmp_path, monkeypatch):
-    from kg_build import qc
+    from kg_build.validation import qc
 
     src = tmp_path / "src"
     shutil.copytree(DATA / "valid", src)

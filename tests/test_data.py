@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kg_build import build, stats
-from kg_build.store import open_store
+from kg_build.pipeline import builder as build
+from kg_build.queries import stats
+from kg_build.pipeline.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIXES = """

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kg_build import build
+from kg_build.pipeline import builder as build
 from kg_build.problems import InputError
 
 DATA = Path(__file__).parent / "data"

@@ -11,8 +11,14 @@ from pathlib import Path
 import pytest
 from rdflib import Literal
 
-from kg_build import annotation, build, checking, iris, mapping, validation, yamlsource
-from kg_build.namespace import SG
+from kg_build.annotations import reader as annotation
+from kg_build.pipeline import builder as build
+from kg_build.validation import files as checking
+from kg_build.rdf import iris
+from kg_build.rdf import mapping
+from kg_build.validation import shacl as validation
+from kg_build.annotations import yamlsource
+from kg_build.rdf.namespace import SG
 from kg_build.problems import InputError
 
 DATA = Path(__file__).parent / "data"

@@ -7,7 +7,12 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
-from kg_build import __version__, codegen, iris, ontology, paths, reasoning
+from kg_build import __version__
+from kg_build.devtools import codegen
+from kg_build.rdf import iris
+from kg_build.rdf import ontology
+from kg_build import resources as paths
+from kg_build.validation import reasoning
 
 ROOT = paths.project_root()
 TTL_FILES = sorted((ROOT / "ontology").rglob("*.ttl"))
@@ -136,7 +141,7 @@ def test_generated_namespace_is_in_sync_with_the_ontology():
 
 
 def test_namespace_is_closed():
-    from kg_build.namespace import SG as NS
+    from kg_build.rdf.namespace import SG as NS
 
     assert NS.Review == URIRef(SG + "Review")
     with pytest.raises(AttributeError):

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 
-from kg_build import build, queries
-from kg_build.store import open_store
+from kg_build.pipeline import builder as build
+from kg_build import queries
+from kg_build.pipeline.store import open_store
 from query_expectations import EXPECTED, compare, load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,8 +124,9 @@ def test_qc_queries_find_nothing_on_correct_graphs(name, fixture_build, data_bui
 def _store_with(nquads: str):
     import pyoxigraph as ox
 
-    from kg_build import ontology, rdfio
-    from kg_build.store import ONTOLOGY_GRAPH, VOCAB_GRAPH
+    from kg_build.rdf import ontology
+    from kg_build.rdf import rdfio
+    from kg_build.pipeline.store import ONTOLOGY_GRAPH, VOCAB_GRAPH
     from rdflib import URIRef
 
     store = ox.Store()
@@ -151,11 +153,11 @@ def test_qc_queries_find_what_they_look_for(name):
 
 def test_qc_run_graph_by_graph_finds_what_a_run_over_the_whole_store_finds():
     """The build runs the QC queries on each review graph alone and on the ontology and vocabularies
-    alone (kg_build/qc.py); that is only right while no QC query joins two review graphs."""
+    alone (kg_build/validation/qc.py); that is only right while no QC query joins two review graphs."""
     import pyoxigraph as ox
 
-    from kg_build import qc
-    from kg_build.store import ONTOLOGY_GRAPH
+    from kg_build.validation import qc
+    from kg_build.pipeline.store import ONTOLOGY_GRAPH
 
     two = BROKEN + BROKEN.replace("/review/r1", "/review/r2")
     whole = {(q.name, r["review"], r["focus"]) for q in (CATALOGUE[n] for n in QC)
@@ -175,7 +177,7 @@ def test_qc_run_graph_by_graph_finds_what_a_run_over_the_whole_store_finds():
 
 
 def test_qc_iri_pattern_is_the_one_in_iris_module():
-    from kg_build import iris
+    from kg_build.rdf import iris
 
     text = CATALOGUE["qc/iri-off-pattern-violation"].text
     pattern = re.search(r'REGEX\(STR\(\?focus\), "(.*)"\)\)', text).group(1).replace("\\\\", "\\")
@@ -183,7 +185,8 @@ def test_qc_iri_pattern_is_the_one_in_iris_module():
 
 
 def test_build_reports_qc_rows_and_writes_nothing(tmp_path, monkeypatch):
-    from kg_build import build as b, qc
+    from kg_build.pipeline import builder as b
+    from kg_build.validation import qc
 
     monkeypatch.setattr(qc, "review_problems", lambda nquads, review, file: [
         b.Problem(file, 0, 0, "QC says no", severity="error", rule="qc/test-violation")])

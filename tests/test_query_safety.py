@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from kg_build import cli, iris, queries
-from kg_build.store import open_store
+from kg_build import cli
+from kg_build.rdf import iris
+from kg_build import queries
+from kg_build.pipeline.store import open_store
 from loopback import Quiet, http_server
 from query_expectations import load
 
@@ -342,4 +344,4 @@ def test_every_short_form_in_a_table_reads_back_as_its_iri(data_build):
     iris_seen = [t for row in result.rows for t in row if isinstance(t, ox.NamedNode)]
     assert iris_seen
     for t in iris_seen:
-        assert queries.expand_iri("x", queries._short(t)) == t.value
+        assert queries.expand_iri("x", queries.short_form(t)) == t.value

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from kg_build import queries, remote, serve
+from kg_build import queries
+from kg_build.publish import push as remote
+from kg_build.publish import serve
 from kg_build.problems import SgkgError
-from kg_build.store import open_store
+from kg_build.pipeline.store import open_store
 from loopback import free_port, oxigraph_server
 from query_expectations import load
 
@@ -68,7 +70,7 @@ def test_serve_is_read_only_and_answers_queries(data_build):
 
 
 def test_graphs_are_read_one_at_a_time_and_interleaved_graphs_are_refused(tmp_path):
-    from kg_build.remote import graphs_of
+    from kg_build.publish.push import graphs_of
 
     nq = tmp_path / "dataset.nq"
     nq.write_text('<http://e/s> <http://e/p> "1" <http://e/g1> .\n<http://e/s> <http://e/p> "2" <http://e/g1> .\n'

@@ -17,8 +17,9 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from kg_build import queries, serve
-from kg_build.store import open_store
+from kg_build import queries
+from kg_build.publish import serve
+from kg_build.pipeline.store import open_store
 from loopback import Quiet, http_server
 
 ROOT = Path(__file__).resolve().parent.parent

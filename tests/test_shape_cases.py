@@ -5,7 +5,8 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDF, SH
 
-from kg_build import ontology, validation
+from kg_build.rdf import ontology
+from kg_build.validation import shacl as validation
 from shapes_cases import CASES_DIR, all_cases, load_case
 
 CASES = all_cases()

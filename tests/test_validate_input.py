@@ -16,7 +16,10 @@ import pytest
 from rdflib import XSD, Dataset, Graph, Literal
 from rdflib.compare import isomorphic
 
-from kg_build import annotation, checking, rdfio, yamlsource
+from kg_build.annotations import reader as annotation
+from kg_build.validation import files as checking
+from kg_build.rdf import rdfio
+from kg_build.annotations import yamlsource
 from kg_build.problems import InputError, Problem
 from loopback import Quiet, http_server
 

@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from kg_build import build, queries, remote
-from kg_build.store import open_store
+from kg_build.pipeline import builder as build
+from kg_build import queries
+from kg_build.publish import push as remote
+from kg_build.pipeline.store import open_store
 from query_expectations import load
 
 BASE = os.environ.get("SGKG_VIRTUOSO")

@@ -8,7 +8,9 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
-from kg_build import iris, ontology, paths
+from kg_build.rdf import iris
+from kg_build.rdf import ontology
+from kg_build import resources as paths
 
 VOCAB_FILES = paths.vocab_files()
 

@@ -1,0 +1,1 @@
+"""Reading annotation files: YAML with positions, the annotation format, the checks."""

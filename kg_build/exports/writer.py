@@ -1,0 +1,173 @@
+"""Standard RDF exports of a built dataset, written byte-for-byte deterministically.
+
+- dataset.nq, dataset.trig: every named graph (reviews by id, then ontology and vocabularies)
+- graph.ttl: the reviews' triples merged into one graph (Turtle)
+- graph.jsonld: the same as JSON-LD node objects, with the context of ontology/context.jsonld
+- void.ttl: a DCAT/VoID description: version, licence, triples, entities per class, the files
+
+Each review's part of each file is serialised by pyoxigraph when the review is built and cached
+(kg_build/exports/parts.py); writing an export concatenates the parts, so it costs a copy of the bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Iterator
+
+import pyoxigraph as ox
+
+from kg_build import __version__
+from kg_build.exports import parts
+from kg_build.rdf import iris
+from kg_build import resources
+from kg_build.rdf import rdfio
+from kg_build.atomic import atomic_write_bytes
+from kg_build.problems import SgkgError
+from kg_build.pipeline.store import DATASET_GRAPH
+
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+MEDIA_TYPES = {"dataset.nq": "application/n-quads", "dataset.trig": "application/trig",
+               "graph.ttl": "text/turtle", "graph.jsonld": "application/ld+json"}
+
+
+class _Output:
+    """A file written in pieces, with its size and SHA-256 kept as it goes (for void.ttl)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._f = open(path, "wb")
+        self._hash = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self._f.write(data)
+        self._hash.update(data)
+        self.size += len(data)
+
+    def close(self) -> tuple[int, str]:
+        self._f.close()
+        return self.size, self._hash.hexdigest()
+
+
+def shared_triples(reviews) -> list:
+    """The triples whose subject is not the review's own (the case, the annotator, a local authority),
+    once each, sorted."""
+    lines = sorted({line for r in reviews for line in r.parts.shared})
+    return list(ox.parse("".join(line + "\n" for line in lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+
+
+def dataset_nquads(reviews, support_nquads: bytes) -> Iterator[bytes]:
+    """dataset.nq in pieces: each review's cached N-Quads in review-id order, then the ontology and
+    the vocabularies."""
+    for r in reviews:
+        yield r.read_part("nq")
+    yield support_nquads
+
+
+def write_exports(out: Path, reviews, support_nquads: bytes, shared: list) -> dict[str, tuple[int, str]]:
+    """Write every export under `out` from the reviews' cached parts (kg_build/exports/parts.py), in
+    review-id order, then the triples about shared nodes (`shared_triples`) and the ontology and the
+    vocabularies (dataset files only). Returns each file's size and SHA-256. `out` is a staging
+    folder, put in place whole by the build."""
+    out.mkdir(parents=True, exist_ok=True)
+    prefixes = rdfio.prefixes()
+    header = parts.prefix_header()
+    files = {name: _Output(out / name) for name in MEDIA_TYPES}
+    nq, trig, ttl, jsonld = (files[n] for n in ("dataset.nq", "dataset.trig", "graph.ttl", "graph.jsonld"))
+    trig.write(header)
+    ttl.write(header)
+    context = json.loads(resources.context_file().read_text(encoding="utf-8"))["@context"]
+    head = json.dumps({"@context": context}, indent=1, sort_keys=True, ensure_ascii=False)
+    jsonld.write(head[:-2].encode("utf-8") + b',\n "@graph": [\n')
+    for chunk in dataset_nquads(reviews, support_nquads):
+        nq.write(chunk)
+    first = True
+    for r in reviews:
+        trig.write(r.read_part("trig"))
+        ttl.write(r.read_part("ttl"))
+        nodes = r.read_part("jsonld")
+        if nodes:
+            jsonld.write((b"" if first else b",\n") + nodes)
+            first = False
+    support = ox.parse(support_nquads, format=ox.RdfFormat.N_QUADS)
+    trig.write(parts.body_of(ox.serialize(support, format=ox.RdfFormat.TRIG, prefixes=prefixes)))
+    if shared:
+        ttl.write(parts.body_of(ox.serialize(shared, format=ox.RdfFormat.TURTLE, prefixes=prefixes)))
+        nodes = parts.jsonld_nodes(shared)
+        jsonld.write((b"" if first else b",\n") + nodes)
+    jsonld.write(b"\n]\n}\n")
+    return {name: f.close() for name, f in files.items()}
+
+
+def _class_counts(reviews, shared: list) -> dict[str, int]:
+    """Entities per class over the review graphs: each review's own subjects, and the shared subjects
+    (typed in several reviews) once."""
+    counts: dict[str, int] = {}
+    for r in reviews:
+        for cls, n in r.parts.classes.items():
+            counts[cls] = counts.get(cls, 0) + n
+    for cls, n in Counter(t.object.value for t in shared if t.predicate.value == parts.RDF_TYPE).items():
+        counts[cls] = counts.get(cls, 0) + n
+    return dict(sorted(counts.items()))
+
+
+def describe_dataset(reviews, files: dict[str, tuple[int, str]], shared: list) -> bytes:
+    """The DCAT/VoID description (Turtle) of the built dataset and its export files."""
+    D = f"<{DATASET_GRAPH}>"
+    n_triples = sum(r.parts.triples for r in reviews)
+    lines = [
+        "@prefix dcat: <http://www.w3.org/ns/dcat#> .",
+        "@prefix dcterms: <http://purl.org/dc/terms/> .",
+        "@prefix void: <http://rdfs.org/ns/void#> .",
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .",
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+        "",
+        f"{D} a dcat:Dataset , void:Dataset ;",
+        '    dcterms:title "Safeguarding Review Knowledge Graph"@en ;',
+        '    dcterms:description "Child safeguarding case reviews published in England, annotated and '
+        'mapped to the sgkg ontology: one named graph a review."@en ;',
+        f"    dcterms:license <{LICENSE}> ;",
+        f'    owl:versionInfo "{__version__}" ;',
+        f'    dcat:version "{__version__}" ;',
+        f"    dcterms:conformsTo <{iris.ONTOLOGY_IRI}> , <{iris.ontology_version_iri(__version__)}> ;",
+        f"    void:vocabulary <{iris.ONTOLOGY}> ;",
+        f'    void:uriSpace "{iris.ID}" ;',
+        f"    void:triples {n_triples} ;",
+        f'    dcterms:extent "{len(reviews)} reviews"@en ;',
+    ]
+    parts = [f"[ void:class <{cls}> ; void:entities {n} ]" for cls, n in _class_counts(reviews, shared).items()]
+    if parts:
+        lines.append("    void:classPartition " + " ,\n        ".join(parts) + " ;")
+    dists = []
+    for name, (size, digest) in sorted(files.items()):
+        dists.append(
+            f"[ a dcat:Distribution ; dcterms:title \"{name}\" ; "
+            f"dcat:mediaType \"{MEDIA_TYPES[name]}\" ; dcat:byteSize \"{size}\"^^xsd:nonNegativeInteger ; "
+            f"dcterms:identifier \"sha256:{digest}\" ]"
+        )
+    lines.append("    dcat:distribution " + " ,\n        ".join(dists) + " .")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+EXPORT_NAMES = {"nq": "dataset.nq", "trig": "dataset.trig", "ttl": "graph.ttl", "jsonld": "graph.jsonld",
+                "void": "void.ttl"}
+
+
+def export_store(build_dir: Path, fmt: str, output: Path | None) -> Path | None:
+    """Copy one export of the last good build to `output` (atomically; an existing `output` that is
+    a symbolic link, a FIFO, a device or a folder is refused, not replaced), or to standard output."""
+    import sys
+
+    source = Path(build_dir) / "export" / EXPORT_NAMES[fmt]
+    if not source.exists():
+        raise SgkgError("no export here", source, hint="run `sgkg build` first (without --no-export)",
+                        rule="no-build")
+    data = source.read_bytes()
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return None
+    atomic_write_bytes(output, data, regular_only=True)
+    return output

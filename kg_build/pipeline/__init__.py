@@ -1,0 +1,1 @@
+"""The build: cache and manifest, the build folder, the embedded store."""

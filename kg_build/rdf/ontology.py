@@ -1,0 +1,107 @@
+"""Loading the ontology, the SKOS vocabularies and the SHACL shapes from ontology/.
+
+The ontology source carries no version string: `load_ontology` stamps owl:versionInfo and
+owl:versionIRI from the installed distribution's version (pyproject.toml), the one place it is kept.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, SKOS
+
+from kg_build import __version__
+from kg_build.rdf import iris
+from kg_build import resources
+
+
+def _parse(files: list[Path]) -> Graph:
+    g = Graph()
+    for f in files:
+        g.parse(f, format="turtle")
+    return g
+
+
+@lru_cache(maxsize=4)
+def _ontology_graph(root: Path) -> Graph:
+    g = _parse([resources.ontology_file()])
+    onto = URIRef(iris.ONTOLOGY_IRI)
+    g.add((onto, OWL.versionInfo, Literal(__version__)))
+    g.add((onto, OWL.versionIRI, iris.ontology_version_iri(__version__)))
+    return g
+
+
+def load_ontology() -> Graph:
+    """The OWL ontology, stamped with the version."""
+    return _ontology_graph(resources.project_root())
+
+
+@lru_cache(maxsize=4)
+def _vocab_graph(root: Path) -> Graph:
+    return _parse(resources.vocab_files())
+
+
+def load_vocabularies() -> Graph:
+    """All SKOS concept schemes of ontology/vocab/, in one graph."""
+    return _vocab_graph(resources.project_root())
+
+
+@lru_cache(maxsize=4)
+def _shapes_graph(root: Path) -> Graph:
+    return _parse(resources.shapes_files())
+
+
+def load_shapes() -> Graph:
+    """All SHACL shapes of ontology/shapes/, in one graph."""
+    return _shapes_graph(resources.project_root())
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """One concept scheme: its IRI, and its concepts by notation (the codes annotators type)."""
+
+    name: str
+    iri: URIRef
+    concepts: dict[str, URIRef] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def lookup(self, code: str) -> URIRef | None:
+        return self.concepts.get(code)
+
+
+@lru_cache(maxsize=4)
+def _schemes(root: Path) -> dict[str, Scheme]:
+    g = load_vocabularies()
+    out: dict[str, Scheme] = {}
+    for s in sorted(g.subjects(RDF.type, SKOS.ConceptScheme)):
+        name = str(s).removeprefix(iris.VOCAB)
+        out[name] = Scheme(name=name, iri=s)
+    for c, s in g.subject_objects(SKOS.inScheme):
+        name = str(s).removeprefix(iris.VOCAB)
+        if name not in out:
+            continue
+        for n in g.objects(c, SKOS.notation):
+            out[name].concepts[str(n)] = c
+            label = g.value(c, SKOS.prefLabel)
+            out[name].labels[str(n)] = str(label) if label is not None else str(n)
+    return out
+
+
+def schemes() -> dict[str, Scheme]:
+    """Every concept scheme by name (the file name in ontology/vocab/ without .ttl)."""
+    return _schemes(resources.project_root())
+
+
+def scheme(name: str) -> Scheme:
+    try:
+        return schemes()[name]
+    except KeyError:
+        raise KeyError(f"no concept scheme {name!r} in {resources.ontology_dir() / 'vocab'}") from None
+
+
+def clear_caches() -> None:
+    """Forget what was loaded (after editing ontology/ in a running notebook)."""
+    for f in (_ontology_graph, _vocab_graph, _shapes_graph, _schemes):
+        f.cache_clear()
