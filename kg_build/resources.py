@@ -1,26 +1,37 @@
-"""Where the ontology, vocabularies, shapes and stored queries live.
+"""Where the ontology, vocabularies, shapes and stored queries are read from.
 
-They are read from the source tree (the package is installed editable), or from the folder named by
-the SGKG_HOME environment variable, so a notebook can point the library at another checkout.
+- By default, from the package: an installed wheel holds them as package data (kg_build/assets/,
+  built from the repository's ontology/ and queries/ by setup.py); an editable install of a checkout
+  reads the repository's folders themselves, so an edit is seen at once.
+- From the folder named by the SGKG_HOME environment variable, when it is set: a folder holding
+  `ontology/` and `queries/`, so a data engineer can build with an extended ontology, or a notebook
+  point the library at another checkout, without installing anything.
 """
 from __future__ import annotations
 
 import os
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 
-def project_root() -> Path:
-    return _root(os.environ.get("SGKG_HOME"))
+def asset_dir(name: str) -> Path:
+    """The folder `name` (ontology or queries) in use."""
+    return _asset_dir(name, os.environ.get("SGKG_HOME"))
 
 
-@lru_cache(maxsize=8)
-def _root(env: str | None) -> Path:
-    return Path(env).resolve() if env else Path(__file__).resolve().parent.parent
+@lru_cache(maxsize=16)
+def _asset_dir(name: str, home: str | None) -> Path:
+    if home:
+        return Path(home).resolve() / name
+    shipped = Path(str(files("kg_build.assets"))) / name  # in a wheel: kg_build/assets/<name>
+    if shipped.is_dir():
+        return shipped
+    return Path(__file__).resolve().parent.parent / name  # an editable install: the checkout's folder
 
 
 def ontology_dir() -> Path:
-    return project_root() / "ontology"
+    return asset_dir("ontology")
 
 
 def ontology_file() -> Path:
@@ -40,4 +51,10 @@ def context_file() -> Path:
 
 
 def queries_dir() -> Path:
-    return project_root() / "queries"
+    return asset_dir("queries")
+
+
+def checkout_root() -> Path:
+    """The repository checkout this package is installed from (editable): where the development-time
+    generators write docs/. Not meaningful for an installed wheel."""
+    return Path(__file__).resolve().parent.parent

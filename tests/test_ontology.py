@@ -14,7 +14,7 @@ from kg_build.rdf import ontology
 from kg_build import resources as paths
 from kg_build.validation import reasoning
 
-ROOT = paths.project_root()
+ROOT = paths.checkout_root()
 TTL_FILES = sorted((ROOT / "ontology").rglob("*.ttl"))
 SG = iris.ONTOLOGY
 DECLARATIONS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)

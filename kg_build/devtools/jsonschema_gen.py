@@ -19,7 +19,7 @@ DATE_STRING = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 
 def target():
-    return resources.project_root() / "docs" / TARGET_NAME
+    return resources.checkout_root() / "docs" / TARGET_NAME
 
 
 def _code(section: str, key: Key) -> dict:

@@ -48,7 +48,7 @@ def build_docs(out_dir: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    out = Path(argv[0]) if argv else resources.project_root() / "docs" / "ontology"
+    out = Path(argv[0]) if argv else resources.checkout_root() / "docs" / "ontology"
     files = build_docs(out)
     print(f"wrote {len(files)} pages under {out}")
     return 0

@@ -35,7 +35,7 @@ def _ontology_graph(root: Path) -> Graph:
 
 def load_ontology() -> Graph:
     """The OWL ontology, stamped with the version."""
-    return _ontology_graph(resources.project_root())
+    return _ontology_graph(resources.ontology_dir())
 
 
 @lru_cache(maxsize=4)
@@ -45,7 +45,7 @@ def _vocab_graph(root: Path) -> Graph:
 
 def load_vocabularies() -> Graph:
     """All SKOS concept schemes of ontology/vocab/, in one graph."""
-    return _vocab_graph(resources.project_root())
+    return _vocab_graph(resources.ontology_dir())
 
 
 @lru_cache(maxsize=4)
@@ -55,7 +55,7 @@ def _shapes_graph(root: Path) -> Graph:
 
 def load_shapes() -> Graph:
     """All SHACL shapes of ontology/shapes/, in one graph."""
-    return _shapes_graph(resources.project_root())
+    return _shapes_graph(resources.ontology_dir())
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def _schemes(root: Path) -> dict[str, Scheme]:
 
 def schemes() -> dict[str, Scheme]:
     """Every concept scheme by name (the file name in ontology/vocab/ without .ttl)."""
-    return _schemes(resources.project_root())
+    return _schemes(resources.ontology_dir())
 
 
 def scheme(name: str) -> Scheme:
