@@ -43,7 +43,7 @@ from kg_build import resources
 from kg_build.problems import SgkgError
 from kg_build.processes import die_with_parent
 
-__all__ = ['PARAM_TYPES', 'INTEGER', 'DECIMAL', 'BOOLEAN', 'XSD_DATE', 'IRI_CHARS', 'DATE', 'DEFAULT_TIMEOUT', 'PREFIXES', 'IRI_SCHEMES', 'QueryError', 'Param', 'StoredQuery', 'parse_header', 'load_query', 'catalogue', 'get', 'adhoc', 'parse_param', 'expand_iri', 'bind', 'Result', 'check_query', 'run_local', 'run_local_with_deadline', 'values_block', 'with_values', 'run_endpoint', 'run_rdflib', 'parse_param_args', 'short_form']
+__all__ = ['PARAM_TYPES', 'INTEGER', 'DECIMAL', 'BOOLEAN', 'XSD_DATE', 'IRI_CHARS', 'DATE', 'DEFAULT_TIMEOUT', 'PREFIXES', 'IRI_SCHEMES', 'QueryError', 'Param', 'StoredQuery', 'parse_header', 'load_query', 'catalogue', 'get', 'adhoc', 'from_text', 'parse_param', 'expand_iri', 'bind', 'Result', 'check_query', 'run_local', 'run_local_with_deadline', 'values_block', 'with_values', 'run_endpoint', 'run_rdflib', 'parse_param_args', 'short_form']
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")  # and "concept:<scheme>"
 INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
@@ -168,6 +168,17 @@ def adhoc(path: Path) -> StoredQuery:
     except QueryError:
         return StoredQuery(path.stem, path, text, path.stem, "", (), (), (), "", None,
                            bool(re.search(r"\bORDER\s+BY\b", text, re.I)))
+
+
+def from_text(text: str, name: str = "query") -> StoredQuery:
+    """An ad-hoc SPARQL query given as a string (a notebook's); a `#+` header is optional."""
+    path = Path(f"<{name}>")
+    try:
+        meta = parse_header(path, text)
+    except QueryError:
+        meta = {}
+    return StoredQuery(name, path, text, str(meta.get("summary") or name), "", (), (), (), "", None,
+                       bool(re.search(r"\bORDER\s+BY\b", text, re.I)))
 
 
 # -- parameters --------------------------------------------------------------------------------
