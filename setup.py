@@ -17,4 +17,6 @@ for name, folder in ASSETS.items():
     packages += [name] + [f"{name}.{sub}" for sub in find_namespace_packages(where=folder)]
 
 setup(packages=packages, package_dir=package_dir,
-      package_data={name: DATA for name in packages if name.startswith("kg_build.assets")})
+      package_data={name: DATA for name in packages if name.startswith("kg_build.assets")},
+      # setuptools' own scratch folder is build/ by default: the folder sgkg builds the graph into
+      options={"build": {"build_base": ".setuptools-build"}})
