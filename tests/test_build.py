@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
 
 from kg_build.pipeline import builder as build
 from kg_build.exports import writer as export
@@ -235,3 +236,21 @@ def test_the_qc_of_the_ontology_is_reused_while_ontology_shapes_and_queries_are_
     f = src / "minimal-review.yaml"
     f.write_text(f.read_text().replace("Baby B bulletin", "Baby B learning bulletin"))
     assert build.build([src], out, jobs=1).written
+
+
+def test_an_export_format_is_one_entry_of_the_registry(tmp_path, monkeypatch):
+    """Adding N-Triples of the merged graph takes one ExportFormat: the build writes its parts and its
+    file, void.ttl describes it, `sgkg export --format nt` copies it."""
+    from kg_build.exports import formats
+
+    nt = formats.ExportFormat("nt", "graph.nt", "application/n-triples", formats.MERGED,
+                              lambda triples: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b"")
+    monkeypatch.setitem(formats.FORMATS, "nt", nt)
+    out = tmp_path / "build"
+    assert build.build([DATA / "valid"], out, jobs=1).written
+    merged = Graph().parse(out / "export" / "graph.ttl")
+    assert len(merged) > 100 and isomorphic(Graph().parse(out / "export" / "graph.nt", format="nt"), merged)
+    assert '"graph.nt"' in (out / "export" / "void.ttl").read_text()
+    target = tmp_path / "copy.nt"
+    export.export_store(out, "nt", target)
+    assert target.read_bytes() == (out / "export" / "graph.nt").read_bytes()

@@ -16,7 +16,7 @@ import sys
 
 from kg_build import __version__
 from kg_build.cli import build, export, push, query, serve, stats, validate
-from kg_build.cli.common import (EXIT_BUG, EXIT_INTERRUPTED, EXIT_NONCONFORMING, EXIT_OK,  # noqa: F401
+from kg_build.cli.common import (EXIT_BUG, EXIT_INTERRUPTED, EXIT_OK,
                                  EXIT_UNUSABLE, add_common)
 from kg_build.problems import InputError, Problem, SgkgError
 

@@ -6,12 +6,13 @@ import sys
 from pathlib import Path
 
 from kg_build.cli.common import EXIT_OK
+from kg_build.exports.formats import export_files
 from kg_build.problems import SgkgError
 
 
 def register(sub, common) -> None:
     p = sub.add_parser("export", help="write the built dataset in one RDF format")
-    p.add_argument("--format", choices=["trig", "nq", "ttl", "jsonld", "void"], default="trig")
+    p.add_argument("--format", choices=list(export_files()), default="trig")
     p.add_argument("--output", "-o", help="file to write (default: standard output)")
     common(p)
     p.set_defaults(func=run)

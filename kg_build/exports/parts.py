@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg_build.rdf import rdfio
+from kg_build.exports.formats import DATASET, FORMATS
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -42,43 +42,18 @@ class DamagedCache(Exception):
         super().__init__(f"{path}: {what}")
 
 
-def prefix_header() -> bytes:
-    return "".join(f"@prefix {k}: <{v}> .\n" for k, v in rdfio.prefixes().items()).encode("utf-8")
-
-
-def body_of(serialised: bytes) -> bytes:
-    """A Turtle or TriG document without its @prefix lines (written once, at the top of the export)."""
-    lines = serialised.split(b"\n")
-    i = 0
-    while i < len(lines) and (lines[i].startswith(b"@prefix ") or not lines[i].strip()):
-        i += 1
-    return b"\n".join(lines[i:]).strip() + b"\n" if i < len(lines) else b""
-
-
-def jsonld_nodes(triples: list) -> bytes:
-    """The JSON-LD node objects of some triples, without the enclosing array (b"" for none)."""
-    return ox.serialize(triples, format=ox.RdfFormat.JSON_LD).strip()[1:-1].strip() if triples else b""
-
-
 def _is_own(subject, review: str) -> bool:
     return isinstance(subject, ox.NamedNode) and (subject.value == review or subject.value.startswith(review + "/"))
 
 
 def make(quads: list[ox.Quad], review: str) -> tuple[dict[str, bytes], ReviewParts]:
     """The export parts of one review graph, its quads given in canonical order
-    (kg_build/rdfio.review_quads)."""
-    nquads = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-    prefixes = rdfio.prefixes()
+    (kg_build/rdf/rdfio.review_quads); one part a format of kg_build/exports/formats.py."""
     own, shared = [], []
     for q in quads:
         (own if _is_own(q.subject, review) else shared).append(q.triple)
     classes = Counter(t.object.value for t in own if t.predicate.value == RDF_TYPE)
-    files = {
-        "nq": nquads,
-        "trig": body_of(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)),
-        "ttl": body_of(ox.serialize(own, format=ox.RdfFormat.TURTLE, prefixes=prefixes)),
-        "jsonld": jsonld_nodes(own),
-    }
+    files = {f.name: f.part(quads if f.scope == DATASET else own) for f in FORMATS.values()}
     shared_lines = sorted(ox.serialize(shared, format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines())
     return files, ReviewParts(review, len(quads), dict(sorted(classes.items())), shared_lines)
 

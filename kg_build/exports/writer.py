@@ -1,9 +1,7 @@
-"""Standard RDF exports of a built dataset, written byte-for-byte deterministically.
-
-- dataset.nq, dataset.trig: every named graph (reviews by id, then ontology and vocabularies)
-- graph.ttl: the reviews' triples merged into one graph (Turtle)
-- graph.jsonld: the same as JSON-LD node objects, with the context of ontology/context.jsonld
-- void.ttl: a DCAT/VoID description: version, licence, triples, entities per class, the files
+"""Standard RDF exports of a built dataset, written byte-for-byte deterministically: one file a format
+of kg_build/exports/formats.py (dataset.nq, dataset.trig: every named graph; graph.ttl, graph.jsonld:
+the reviews' triples merged), and void.ttl, a DCAT/VoID description of them (version, licence,
+triples, entities per class, each file's size and SHA-256).
 
 Each review's part of each file is serialised by pyoxigraph when the review is built and cached
 (kg_build/exports/parts.py); writing an export concatenates the parts, so it costs a copy of the bytes.
@@ -11,7 +9,6 @@ Each review's part of each file is serialised by pyoxigraph when the review is b
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Iterator
@@ -19,17 +16,14 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from kg_build import __version__
-from kg_build.exports import parts
+from kg_build.exports.formats import DATASET, FORMATS, export_files
+from kg_build.exports.parts import RDF_TYPE
 from kg_build.rdf import iris
-from kg_build import resources
-from kg_build.rdf import rdfio
 from kg_build.atomic import atomic_write_bytes
 from kg_build.problems import SgkgError
 from kg_build.pipeline.store import DATASET_GRAPH
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-MEDIA_TYPES = {"dataset.nq": "application/n-quads", "dataset.trig": "application/trig",
-               "graph.ttl": "text/turtle", "graph.jsonld": "application/ld+json"}
 
 
 class _Output:
@@ -67,38 +61,24 @@ def dataset_nquads(reviews, support_nquads: bytes) -> Iterator[bytes]:
 
 
 def write_exports(out: Path, reviews, support_nquads: bytes, shared: list) -> dict[str, tuple[int, str]]:
-    """Write every export under `out` from the reviews' cached parts (kg_build/exports/parts.py), in
-    review-id order, then the triples about shared nodes (`shared_triples`) and the ontology and the
-    vocabularies (dataset files only). Returns each file's size and SHA-256. `out` is a staging
-    folder, put in place whole by the build."""
+    """Write every format of kg_build/exports/formats.py under `out`: its head, the reviews' cached
+    parts in review-id order, then the ontology and the vocabularies (dataset formats) or the triples
+    about shared nodes (`shared_triples`, merged formats), and its tail. Returns each file's size and
+    SHA-256. `out` is a staging folder, put in place whole by the build."""
     out.mkdir(parents=True, exist_ok=True)
-    prefixes = rdfio.prefixes()
-    header = parts.prefix_header()
-    files = {name: _Output(out / name) for name in MEDIA_TYPES}
-    nq, trig, ttl, jsonld = (files[n] for n in ("dataset.nq", "dataset.trig", "graph.ttl", "graph.jsonld"))
-    trig.write(header)
-    ttl.write(header)
-    context = json.loads(resources.context_file().read_text(encoding="utf-8"))["@context"]
-    head = json.dumps({"@context": context}, indent=1, sort_keys=True, ensure_ascii=False)
-    jsonld.write(head[:-2].encode("utf-8") + b',\n "@graph": [\n')
-    for chunk in dataset_nquads(reviews, support_nquads):
-        nq.write(chunk)
-    first = True
-    for r in reviews:
-        trig.write(r.read_part("trig"))
-        ttl.write(r.read_part("ttl"))
-        nodes = r.read_part("jsonld")
-        if nodes:
-            jsonld.write((b"" if first else b",\n") + nodes)
-            first = False
-    support = ox.parse(support_nquads, format=ox.RdfFormat.N_QUADS)
-    trig.write(parts.body_of(ox.serialize(support, format=ox.RdfFormat.TRIG, prefixes=prefixes)))
-    if shared:
-        ttl.write(parts.body_of(ox.serialize(shared, format=ox.RdfFormat.TURTLE, prefixes=prefixes)))
-        nodes = parts.jsonld_nodes(shared)
-        jsonld.write((b"" if first else b",\n") + nodes)
-    jsonld.write(b"\n]\n}\n")
-    return {name: f.close() for name, f in files.items()}
+    support = list(ox.parse(support_nquads, format=ox.RdfFormat.N_QUADS))
+    written = {}
+    for f in FORMATS.values():
+        output = _Output(out / f.filename)
+        output.write(f.head())
+        first = True
+        for chunk in [*(r.read_part(f.name) for r in reviews), f.part(support if f.scope == DATASET else shared)]:
+            if chunk:
+                output.write(chunk if first else f.join + chunk)
+                first = False
+        output.write(f.tail)
+        written[f.filename] = output.close()
+    return written
 
 
 def _class_counts(reviews, shared: list) -> dict[str, int]:
@@ -108,7 +88,7 @@ def _class_counts(reviews, shared: list) -> dict[str, int]:
     for r in reviews:
         for cls, n in r.parts.classes.items():
             counts[cls] = counts.get(cls, 0) + n
-    for cls, n in Counter(t.object.value for t in shared if t.predicate.value == parts.RDF_TYPE).items():
+    for cls, n in Counter(t.object.value for t in shared if t.predicate.value == RDF_TYPE).items():
         counts[cls] = counts.get(cls, 0) + n
     return dict(sorted(counts.items()))
 
@@ -116,6 +96,7 @@ def _class_counts(reviews, shared: list) -> dict[str, int]:
 def describe_dataset(reviews, files: dict[str, tuple[int, str]], shared: list) -> bytes:
     """The DCAT/VoID description (Turtle) of the built dataset and its export files."""
     D = f"<{DATASET_GRAPH}>"
+    media_types = {f.filename: f.media_type for f in FORMATS.values()}
     n_triples = sum(r.parts.triples for r in reviews)
     lines = [
         "@prefix dcat: <http://www.w3.org/ns/dcat#> .",
@@ -144,15 +125,13 @@ def describe_dataset(reviews, files: dict[str, tuple[int, str]], shared: list) -
     for name, (size, digest) in sorted(files.items()):
         dists.append(
             f"[ a dcat:Distribution ; dcterms:title \"{name}\" ; "
-            f"dcat:mediaType \"{MEDIA_TYPES[name]}\" ; dcat:byteSize \"{size}\"^^xsd:nonNegativeInteger ; "
+            f"dcat:mediaType \"{media_types[name]}\" ; dcat:byteSize \"{size}\"^^xsd:nonNegativeInteger ; "
             f"dcterms:identifier \"sha256:{digest}\" ]"
         )
     lines.append("    dcat:distribution " + " ,\n        ".join(dists) + " .")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-EXPORT_NAMES = {"nq": "dataset.nq", "trig": "dataset.trig", "ttl": "graph.ttl", "jsonld": "graph.jsonld",
-                "void": "void.ttl"}
 
 
 def export_store(build_dir: Path, fmt: str, output: Path | None) -> Path | None:
@@ -160,7 +139,7 @@ def export_store(build_dir: Path, fmt: str, output: Path | None) -> Path | None:
     a symbolic link, a FIFO, a device or a folder is refused, not replaced), or to standard output."""
     import sys
 
-    source = Path(build_dir) / "export" / EXPORT_NAMES[fmt]
+    source = Path(build_dir) / "export" / export_files()[fmt]
     if not source.exists():
         raise SgkgError("no export here", source, hint="run `sgkg build` first (without --no-export)",
                         rule="no-build")
