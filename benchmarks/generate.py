@@ -59,14 +59,14 @@ def _key(path: str) -> tuple[str, schema.Key]:
 def codes(path: str) -> tuple[str, ...]:
     """Every code the key at `path` accepts, sorted (the vocabulary's own order is not stable)."""
     section, key = _key(path)
-    name = annotation.scheme_for(section, key.name, key.prop)
+    name = annotation.scheme_of(key)
     return tuple(sorted(ontology.scheme(name).concepts))
 
 
 @lru_cache(maxsize=None)
 def labels(path: str) -> dict[str, str]:
     section, key = _key(path)
-    return dict(ontology.scheme(annotation.scheme_for(section, key.name, key.prop)).labels)
+    return dict(ontology.scheme(annotation.scheme_of(key)).labels)
 
 
 def label(path: str, code: str) -> str:

@@ -46,6 +46,11 @@ def shapes_files() -> list[Path]:
     return sorted((ontology_dir() / "shapes").glob("*.ttl"))
 
 
+def format_file() -> Path:
+    """The annotation format: every section and key of a review file (kg_build/annotations/spec.py)."""
+    return ontology_dir() / "format.yaml"
+
+
 def context_file() -> Path:
     return ontology_dir() / "context.jsonld"
 

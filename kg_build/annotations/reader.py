@@ -91,12 +91,10 @@ def _value_scheme(g, prop) -> str:  # keyed by the ontology graph: a reloaded on
     return str(s).removeprefix(iris.VOCAB)
 
 
-def scheme_for(section: str, key_name: str, prop) -> str:
-    """The concept scheme a coded key reads: its property's sg:valueScheme, except `themes`, whose
-    scheme (finding or good-practice themes) depends on the section."""
-    if key_name == "themes" and section in spec.THEME_SCHEMES:
-        return spec.THEME_SCHEMES[section]
-    return value_scheme(prop)
+def scheme_of(key: spec.Key) -> str:
+    """The concept scheme a coded key reads: the one the format names for it (ontology/format.yaml),
+    or its property's sg:valueScheme."""
+    return key.scheme or value_scheme(key.prop)
 
 
 @dataclass
@@ -260,7 +258,7 @@ class _Checker:
                              "an evidence quote is a short phrase of at most 200 characters; "
                              "paraphrase the rest in summary", "quote-length")
         elif kind == spec.CODE:
-            sch_name = scheme_for(section, key.name, key.prop)
+            sch_name = scheme_of(key)
             sch = ontology.scheme(sch_name)
             if sch.lookup(text) is None:
                 close = _closest(text, sch.concepts)
@@ -478,9 +476,7 @@ def load_review(path: Path, display: str | None = None) -> ReviewFile:
     default_risk_factor_ids(tree)
     chk.check_mapping(tree, spec.SECTIONS, "the file", "")
     # one id namespace a file: every id is declared with the section it names an entry of
-    for sec in ("sources", "children", "persons", "agencies", "events", "information_sharing",
-                "missed_opportunities", "findings", "good_practice", "recommendations",
-                "systemic_factors", "legal_outcomes", "inspections"):
+    for sec in (k.name for k in spec.sections() if k.kind == spec.LIST):
         for item in _walk_items(tree, sec):
             if isinstance(item.get("id"), Scalar):
                 chk._declare(item["id"], sec)

@@ -1,18 +1,24 @@
-"""The annotation format: which keys each part of a review file takes, and what each key holds.
+"""The annotation format, read from its one description: ontology/format.yaml.
 
-A structural description only. Which codes a coded key accepts is not listed here: a coded key names
-the ontology property it fills, and the property's sg:valueScheme in ontology/sgkg.ttl names the
-SKOS scheme in ontology/vocab/ whose notations are the valid codes.
+Every section and key of a review file: its kind of value, whether it is required, the RDF property
+it fills and how (kg_build/rdf/mapping.py), the vocabulary of a coded key (the property's
+sg:valueScheme in ontology/sgkg.ttl, unless the key names a `scheme`), whether it may be recorded as
+not stated, the warning when it is expected and missing, the IRI segment and class of a list's
+entries. The loader's checks, the mapping, the JSON Schema, the guide's section table and the
+expected-element shapes are all read from here (ADR 0008).
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-from rdflib.namespace import DCTERMS, Namespace
+import yaml
+from rdflib import URIRef
 
-from kg_build.rdf.namespace import SG
-
-TIME = Namespace("http://www.w3.org/2006/time#")
+from kg_build import resources
+from kg_build.problems import SgkgError
 
 # kinds of value
 ID = "id"            # a local id: lowercase letters, digits, hyphens
@@ -30,6 +36,19 @@ MAP = "map"          # a nested mapping
 LIST = "list"        # a list of mappings
 EVIDENCE = "evidence"  # {source, quote} or a list of them
 NOT_STATED = "not_stated"  # names of keys of this entry whose value the sources do not state
+KINDS = (ID, TEXT, CODE, CODES, REF, REFS, DATE, BOOL, INT, URL, GSS, MAP, LIST, EVIDENCE, NOT_STATED)
+
+#: ids that name the review's own board and local authority where an agency id is expected
+RESERVED_IDS = {"@board": "board", "@local_authority": "local-authority"}
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The warning for an expected key that is neither given nor recorded as not stated."""
+
+    shape: str  # the shape's name: sgsh:{shape}ExpectedShape
+    target: URIRef  # the class whose nodes carry the value (or sg:notStated)
+    message: str
 
 
 @dataclass(frozen=True)
@@ -37,192 +56,147 @@ class Key:
     name: str
     kind: str
     required: bool = False
-    prop: object = None               # ontology property (coded keys read their scheme from it)
+    prop: URIRef | None = None        # the RDF property the value fills (coded keys read their scheme from it)
     refs: tuple[str, ...] = ()        # for REF/REFS: which sections the id may come from
     keys: tuple["Key", ...] = ()      # for MAP/LIST: the keys of the nested mapping
     doc: str = ""
     shorthand: str | None = None      # MAP may be written as a plain scalar meaning this key
     unstated: bool = False            # may be listed under not_stated (its `prop` is then recorded)
+    scheme: str | None = None         # the vocabulary of a coded key, where not its property's sg:valueScheme
+    pattern: str | None = None        # a structural mapping of kg_build/rdf/patterns.py
+    expected: Expected | None = None
+    cls: URIRef | None = None         # LIST: the class of each entry
+    segment: str | None = None        # LIST: the IRI segment of each entry (review/{id}/{segment}/{entry id})
+    claim: bool = False               # LIST: each entry is a claim (dates, evidence, annotator)
+
+    def key(self, name: str) -> "Key":
+        return next(k for k in self.keys if k.name == name)
 
 
-def _keys(*ks: Key) -> tuple[Key, ...]:
-    return ks
+class FormatError(SgkgError):
+    """ontology/format.yaml does not describe a format this code can read (a data engineer's slip)."""
+
+    def __init__(self, what: str):
+        super().__init__(what, resources.format_file(), hint="fix the format description (its header says what "
+                         "each field means)", rule="format")
 
 
-EVIDENCE_KEYS = _keys(
-    Key("source", REF, True, refs=("sources",), doc="id of the source document"),
-    Key("quote", TEXT, doc="a short phrase of the source, at most 200 characters"),
-)
+@lru_cache(maxsize=4)
+def _prefixes(context: Path) -> dict[str, str]:
+    ctx = json.loads(context.read_text(encoding="utf-8"))["@context"]
+    return {k: v for k, v in ctx.items() if isinstance(v, str)}
 
-WHEN = _keys(
-    Key("date", DATE, doc="when: a day, a month or a year"),
-    Key("from", DATE, doc="start of a period"),
-    Key("to", DATE, doc="end of a period"),
-    Key("date_text", TEXT, doc="the source's wording of when, e.g. 'in the weeks before his death'"),
-)
 
-NOT_STATED_KEY = Key("not_stated", NOT_STATED,
-                     doc="keys of this entry whose value the sources do not state, e.g. [publisher]")
+def _iri(curie: str | None, where: str) -> URIRef | None:
+    if curie is None:
+        return None
+    prefix, _, local = str(curie).partition(":")
+    ns = _prefixes(resources.context_file()).get(prefix)
+    if ns is None or not local:
+        raise FormatError(f"{where}: {curie!r} is not a CURIE of a prefix of ontology/context.jsonld")
+    return URIRef(ns + local)
 
-CLAIM = _keys(Key("evidence", EVIDENCE, doc="where the claim comes from"),) + WHEN
-EVENT_CLAIM = _keys(Key("evidence", EVIDENCE, doc="where the claim comes from"),
-                    Key("date", DATE, doc="when: a day, a month or a year", prop=TIME.hasTime, unstated=True),
-                    ) + WHEN[1:]
 
-RISK_FACTOR = _keys(
-    Key("id", ID, doc="optional; defaults to {person}-{factor}"),
-    Key("factor", CODE, True, prop=SG.riskFactor),
-    Key("known_to", REFS, refs=("agencies",), doc="agencies that knew"),
-    Key("not_known_to", REFS, refs=("agencies",), doc="agencies that did not know"),
-    Key("summary", TEXT),
-) + CLAIM
+_KEY_FIELDS = {"kind", "required", "property", "refs", "keys", "doc", "shorthand", "not_stated", "scheme",
+               "pattern", "expected", "class", "segment", "claim"}
 
-OUTCOME = _keys(
-    Key("type", CODE, True, prop=SG.outcomeType),
-    Key("harm", CODES, prop=SG.harmType),
-    Key("death_category", CODE, prop=SG.deathCategory),
-    Key("preventable", BOOL, doc="the review's conclusion on whether it could have been prevented"),
-    Key("summary", TEXT),
-) + CLAIM
 
-AGE_KEYS = _keys(Key("years", INT), Key("months", INT), Key("weeks", INT), Key("days", INT))
+def _keys(raw: dict, groups: dict, where: str) -> tuple[Key, ...]:
+    out: list[Key] = []
+    if not isinstance(raw or {}, dict):
+        raise FormatError(f"{where}: keys are a mapping of key names to their description")
+    for name, spec in (raw or {}).items():
+        name = str(name)
+        if not isinstance(spec or {}, dict):
+            raise FormatError(f"{where}.{name}: a key is described by a mapping (kind, property ...)")
+        if name.startswith("(") and name.endswith(")"):
+            group = name[1:-1]
+            if group not in groups:
+                raise FormatError(f"{where}: no group {group!r} (groups: {', '.join(groups)})")
+            out += _keys(groups[group], groups, f"{where}.{name}")
+            continue
+        out.append(_key(name, spec or {}, groups, f"{where}.{name}"))
+    names = [k.name for k in out]
+    if len(set(names)) != len(names):
+        raise FormatError(f"{where}: a key is given twice ({', '.join(sorted({n for n in names if names.count(n) > 1}))})")
+    return tuple(out)
 
-PERSON_COMMON = _keys(
-    Key("id", ID, True),
-    Key("as", TEXT, True, doc="how the source refers to the person: pseudonym or role"),
-    Key("name", TEXT, doc="real name, only where a source published it"),
-    Key("name_published_in", REF, refs=("sources",)),
-    Key("sex", CODE, prop=SG.sex),
-    Key("age_text", TEXT),
-)
 
-SECTIONS = _keys(
-    Key("review", MAP, True, keys=_keys(
-        Key("id", ID, True, doc="the review id: lowercase, hyphens, e.g. isle-of-wight-2013-baby-t"),
-        Key("title", TEXT, True),
-        Key("type", CODE, True, prop=SG.reviewType),
-        Key("published", DATE, True),
-        Key("commissioned", DATE),
-        Key("completed", DATE),
-        Key("board", TEXT, True, doc="the board or partnership that published it"),
-        Key("local_authority", MAP, keys=_keys(Key("name", TEXT, True), Key("gss", GSS)),
-            prop=SG.inLocalAuthority, unstated=True),
-        Key("reviewer", REF, refs=("persons",)),
-        Key("case", ID, doc="case id shared by reviews of one case; defaults to the review id"),
-        Key("details_withheld", BOOL),
-        Key("published_alongside", REFS, refs=("@reviews",), doc="ids of reviews published with it"),
-        Key("summary", TEXT),
-        NOT_STATED_KEY,
-    )),
-    Key("annotation", MAP, True, keys=_keys(
-        Key("annotator", MAP, True, keys=_keys(
-            Key("id", ID, True), Key("name", TEXT, True),
-            Key("kind", TEXT, doc="person (default) or software"), Key("version", TEXT),
-        )),
-        Key("status", CODE, True, prop=SG.annotationStatus),
-    )),
-    Key("sources", LIST, True, keys=_keys(
-        Key("id", ID, True),
-        Key("type", CODE, True, prop=SG.sourceType),
-        Key("title", TEXT, True),
-        Key("publisher", TEXT, prop=DCTERMS.publisher, unstated=True),
-        Key("published", DATE),
-        Key("url", URL),
-        NOT_STATED_KEY,
-    )),
-    Key("children", LIST, True, keys=PERSON_COMMON + _keys(
-        Key("age", MAP, keys=AGE_KEYS, doc="exactly one of years, months, weeks, days"),
-        Key("born", DATE),
-        Key("outcome", MAP, keys=OUTCOME, shorthand="type", prop=SG.outcomeFor, unstated=True),
-        NOT_STATED_KEY,
-    )),
-    Key("persons", LIST, keys=PERSON_COMMON + _keys(
-        Key("relation", CODES, prop=SG.relationshipToChild, doc="family members and carers"),
-        Key("related_child", REFS, refs=("children",)),
-        Key("agency", REF, refs=("agencies",), doc="professionals: the agency they worked for"),
-        Key("role", CODES, prop=SG.professionalRole),
-        Key("experience", CODES, prop=SG.experienceLevel),
-        Key("risk_factors", LIST, keys=RISK_FACTOR),
-    )),
-    Key("agencies", LIST, True, keys=_keys(
-        Key("id", ID, True),
-        Key("type", CODE, True, prop=SG.agencyType),
-        Key("name", TEXT, doc="defaults to the agency type's label"),
-    )),
-    Key("events", LIST, keys=_keys(
-        Key("id", ID, True),
-        Key("type", CODES, True, prop=SG.eventType),
-        Key("incident", BOOL, doc="true for the incident in which the child was harmed or died"),
-        Key("agency", REFS, refs=("agencies",), prop=SG.involvedAgency, unstated=True),
-        Key("persons", REFS, refs=("persons", "children")),
-        Key("children", REFS, refs=("children",)),
-        Key("observed", CODES, prop=SG.observedConcern),
-        Key("referred_to", REF, refs=("agencies",)),
-        Key("repeated", BOOL),
-        Key("occasions", INT),
-        Key("summary", TEXT),
-        NOT_STATED_KEY,
-    ) + EVENT_CLAIM),
-    Key("information_sharing", LIST, keys=_keys(
-        Key("id", ID, True),
-        Key("held_by", REF, True, refs=("agencies",)),
-        Key("not_shared_with", REFS, True, refs=("agencies",)),
-        Key("about", REF, refs=("@risk_factors",)),
-        Key("summary", TEXT, True),
-    ) + CLAIM),
-    Key("missed_opportunities", LIST, keys=_keys(
-        Key("id", ID, True),
-        Key("type", CODES, True, prop=SG.missedOpportunityType),
-        Key("agency", REFS, True, refs=("agencies",)),
-        Key("events", REFS, refs=("events",), prop=SG.relatedEvent, unstated=True),
-        Key("summary", TEXT, True),
-        NOT_STATED_KEY,
-    ) + CLAIM),
-    Key("findings", LIST, keys=_keys(
-        Key("id", ID, True),
-        Key("themes", CODES, True, prop=SG.theme, doc="finding-theme codes"),
-        Key("summary", TEXT, True),
-        Key("events", REFS, refs=("events",)),
-    ) + CLAIM),
-    Key("good_practice", LIST, keys=_keys(
-        Key("id", ID, True),
-        Key("themes", CODES, prop=SG.theme, doc="good-practice-theme codes"),
-        Key("agency", REFS, refs=("agencies",)),
-        Key("summary", TEXT, True),
-    ) + CLAIM),
-    Key("recommendations", LIST, keys=_keys(
-        Key("id", ID, True),
-        Key("summary", TEXT, True),
-        Key("addressee", REFS, refs=("agencies", "@board", "@local_authority"), prop=SG.addressee, unstated=True),
-        Key("status", CODE, prop=SG.recommendationStatus),
-        Key("themes", CODES, prop=SG.theme, doc="finding-theme codes"),
-        NOT_STATED_KEY,
-    ) + CLAIM),
-    Key("systemic_factors", LIST, keys=_keys(
-        Key("id", ID, True),
-        Key("factor", CODE, True, prop=SG.systemicFactor),
-        Key("agency", REFS, refs=("agencies",)),
-        Key("summary", TEXT),
-    ) + CLAIM),
-    Key("legal_outcomes", LIST, keys=_keys(
-        Key("id", ID, True),
-        Key("persons", REFS, refs=("persons",)),
-        Key("outcome", CODES, True, prop=SG.legalOutcomeType),
-        Key("sentence", TEXT),
-        Key("summary", TEXT),
-    ) + CLAIM),
-    Key("inspections", LIST, keys=_keys(
-        Key("id", ID, True),
-        Key("inspected", REF, True, refs=("agencies", "@local_authority")),
-        Key("inspectorate", TEXT),
-        Key("judgement", CODE, True, prop=SG.inspectionJudgement),
-        Key("summary", TEXT),
-    ) + CLAIM),
-)
+def _key(name: str, spec: dict, groups: dict, where: str) -> Key:
+    unknown = set(spec) - _KEY_FIELDS
+    if unknown:
+        raise FormatError(f"{where}: unknown field(s) {', '.join(sorted(unknown))} (fields: {', '.join(sorted(_KEY_FIELDS))})")
+    kind = spec.get("kind")
+    if kind not in KINDS:
+        raise FormatError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+    exp = spec.get("expected")
+    expected = None
+    if exp is not None:
+        if not isinstance(exp, dict) or set(exp) != {"shape", "target", "message"}:
+            raise FormatError(f"{where}.expected: give shape, target and message")
+        expected = Expected(str(exp["shape"]), _iri(exp["target"], f"{where}.expected"), str(exp["message"]))
+    return Key(
+        name=name, kind=kind, required=bool(spec.get("required", False)),
+        prop=_iri(spec.get("property"), where), refs=tuple(spec.get("refs") or ()),
+        keys=_keys(spec.get("keys"), groups, where) if kind in (MAP, LIST) else (),
+        doc=str(spec.get("doc") or ""), shorthand=spec.get("shorthand"),
+        unstated=bool(spec.get("not_stated", False)) and kind != NOT_STATED,
+        scheme=spec.get("scheme"), pattern=spec.get("pattern"), expected=expected,
+        cls=_iri(spec.get("class"), where), segment=spec.get("segment"), claim=bool(spec.get("claim", False)),
+    )
 
-#: `themes` is one key with two vocabularies: which one depends on the section
-THEME_SCHEMES = {"findings": "finding-theme", "recommendations": "finding-theme",
-                 "good_practice": "good-practice-theme"}
 
-#: ids that name the review's own board and local authority where an agency id is expected
-RESERVED_IDS = {"@board": "board", "@local_authority": "local-authority"}
+@lru_cache(maxsize=4)
+def _load(path: Path) -> tuple[tuple[Key, ...], tuple[Key, ...]]:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise FormatError(f"not valid YAML: {exc}".splitlines()[0]) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("sections"), dict):
+        raise FormatError("a format description has `sections` (and `groups`) at the top")
+    groups = doc.get("groups") or {}
+    sections = _keys(doc["sections"], groups, "sections")
+    evidence = _keys(groups["evidence"], groups, "groups.evidence")
+    return sections, evidence
+
+
+def sections() -> tuple[Key, ...]:
+    """The sections of a review file, in order: review, annotation, sources, children ..."""
+    return _load(resources.format_file())[0]
+
+
+def evidence_keys() -> tuple[Key, ...]:
+    """The keys of one evidence item: source and quote."""
+    return _load(resources.format_file())[1]
+
+
+def section(name: str) -> Key:
+    return next(k for k in sections() if k.name == name)
+
+
+def walk(keys: tuple[Key, ...] | None = None, path: str = ""):
+    """Every key of the format, depth first, with its dotted path (e.g. events.agency)."""
+    for k in sections() if keys is None else keys:
+        where = f"{path}.{k.name}" if path else k.name
+        yield where, k
+        yield from walk(k.keys, where)
+
+
+def list_sections() -> dict[str, Key]:
+    """Every list whose entries are nodes (sections and nested lists), by name: sources, events,
+    risk_factors ..."""
+    return {k.name: k for _, k in walk() if k.kind == LIST}
+
+
+def clear_cache() -> None:
+    _load.cache_clear()
+    _prefixes.cache_clear()
+
+
+def __getattr__(name: str):
+    """SECTIONS and EVIDENCE_KEYS as module attributes (read from the description when first asked)."""
+    if name == "SECTIONS":
+        return sections()
+    if name == "EVIDENCE_KEYS":
+        return evidence_keys()
+    raise AttributeError(name)

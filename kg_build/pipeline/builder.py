@@ -119,14 +119,14 @@ class BuildResult:
 
 
 def fingerprint() -> str:
-    """What every review's build depends on besides its own file: ontology, vocabularies, shapes, QC
-    queries and the code (every module of the package: any of them may shape the output, so an edit
+    """What every review's build depends on besides its own file: ontology, vocabularies, shapes, the
+    annotation format, QC queries and the code (every module of the package: any of them may shape the output, so an edit
     never serves stale cache entries)."""
     h = hashlib.sha256(__version__.encode())
     qc_queries = sorted(resources.queries_dir().glob("qc/*.rq"))
     package = Path(__file__).resolve().parent.parent
     for f in [resources.ontology_file(), *resources.vocab_files(), *resources.shapes_files(), resources.context_file(),
-              *qc_queries]:
+              resources.format_file(), *qc_queries]:
         h.update(f.name.encode())
         h.update(f.read_bytes())
     for f in code_files():

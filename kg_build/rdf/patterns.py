@@ -1,0 +1,162 @@
+"""The structural patterns of the mapping: what a review file says that is more than one key filling
+one property (kg_build/rdf/mapping.py maps those from ontology/format.yaml). A section or key names
+its pattern there (`pattern: child`); here is what each writes.
+
+A Pattern has `cls` (the class of an entry, where it depends on the entry) and `entry` (called for
+each entry after its keys are mapped, with the entry's node, its YAML mapping, its position in the
+section, 1 for the first, and the node of the entry it is nested in).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, XSD
+
+from kg_build.annotations import spec
+from kg_build.annotations.reader import age_in_months, parse_bool, scheme_of
+from kg_build.annotations.yamlsource import Mapping
+from kg_build.rdf import iris, ontology
+from kg_build.rdf.mapping import Mapper, as_list
+from kg_build.rdf.namespace import SG
+
+
+@dataclass(frozen=True)
+class Pattern:
+    entry: Callable[[Mapper, URIRef, Mapping, int, URIRef | None], None] | None = None
+    cls: Callable[[Mapper, Mapping], URIRef] | None = None
+
+
+def review(mp: Mapper, R: URIRef, rv: Mapping, _index: int, _parent) -> None:
+    """The review, its case and board, and the local authority they are in."""
+    keys = spec.section("review")
+    mp.origin(R, rv)
+    case = mp.origin(mp.case, rv)
+    board = mp.origin(iris.sub(R, "board"), rv)
+    mp.add(R, RDF.type, SG.Review)
+    mp.add(R, DCTERMS.title, Literal(str(rv["title"])))
+    mp.add(R, RDFS.label, Literal(str(rv["title"])))
+    mp.keys(R, rv, keys.keys, not_stated_on=case)  # what the sources do not state is about the case
+    mp.add(R, DCTERMS.publisher, board)
+    mp.add(board, RDF.type, SG.SafeguardingPartnership)
+    mp.add(board, RDFS.label, Literal(str(rv["board"])))
+    mp.add(R, SG.concernsCase, case)
+    mp.add(case, SG.reviewedIn, R)
+    mp.add(case, RDF.type, SG.Case)
+    for other in as_list(rv.get("published_alongside")):
+        mp.add(R, SG.publishedAlongside, iris.review(str(other)))
+    if mp.local_authority is not None:
+        la, L = rv["local_authority"], mp.local_authority
+        mp.origin(L, la)
+        mp.add(L, RDF.type, SG.LocalAuthority)
+        mp.add(L, RDFS.label, Literal(str(la["name"])))
+        if la.get("gss"):
+            mp.add(L, SG.gssCode, Literal(str(la["gss"])))
+            mp.add(L, SG.statisticalGeography, iris.ons_geography(str(la["gss"])))
+        mp.add(case, SG.inLocalAuthority, L)
+        mp.add(board, SG.inLocalAuthority, L)
+
+
+def annotation(mp: Mapper, R: URIRef, an: Mapping, _index: int, _parent) -> None:
+    """Who annotated the review, and the annotation's status."""
+    a = an["annotator"]
+    software = str(a.get("kind") or "person") == "software"
+    mp.add(mp.annotator, RDF.type, PROV.SoftwareAgent if software else PROV.Person)
+    mp.add(mp.annotator, RDF.type, PROV.Agent)
+    mp.add(mp.annotator, FOAF.name, Literal(str(a["name"])))
+    mp.text(mp.annotator, SG.softwareVersion, a.get("version"))
+    mp.add(R, SG.annotatedBy, mp.annotator)
+    mp.keys(R, an, spec.section("annotation").keys)
+
+
+def source(mp: Mapper, s: URIRef, m: Mapping, _index: int, _parent) -> None:
+    """A source document of the review; its publisher is an organisation named as the source gives it."""
+    mp.add(mp.R, SG.hasSourceDocument, s)
+    if m.get("publisher") is not None:
+        pub = iris.sub(s, "publisher")
+        mp.add(s, DCTERMS.publisher, pub)
+        mp.add(pub, RDF.type, FOAF.Organization)
+        mp.add(pub, FOAF.name, Literal(str(m["publisher"])))
+
+
+def agency(mp: Mapper, s: URIRef, m: Mapping, _index: int, _parent) -> None:
+    """An agency: classified by its type (ORG), named as the source names it or by its type's label."""
+    key = spec.section("agencies").key("type")
+    concept = mp.code(key, m["type"])
+    mp.add(s, ORG.classification, concept)
+    label = m.get("name") or ontology.scheme(scheme_of(key)).labels[str(m["type"])]
+    mp.add(s, RDFS.label, Literal(str(label)))
+    if mp.local_authority is not None:
+        mp.add(s, SG.inLocalAuthority, mp.local_authority)
+
+
+def _person(mp: Mapper, s: URIRef, m: Mapping) -> None:
+    mp.add(s, SG.referredToAs, Literal(str(m["as"])))
+    mp.add(s, RDFS.label, Literal(str(m["as"])))
+
+
+def child(mp: Mapper, s: URIRef, m: Mapping, _index: int, _parent) -> None:
+    """A child of the case: named as the source refers to the child, an age in months, an outcome."""
+    mp.add(mp.case, SG.concernsChild, s)
+    _person(mp, s, m)
+    age = m.get("age")
+    if isinstance(age, Mapping):
+        unit, n = next(iter(age.items()))
+        mp.add(s, SG.ageInMonths, Literal(Decimal(age_in_months(unit, int(n))), datatype=XSD.decimal))
+    out = m.get("outcome")
+    if out is not None:
+        keys = spec.section("children").key("outcome")
+        om = out if isinstance(out, Mapping) else None
+        o = mp.origin(mp.node("outcome", str(m["id"])), out)
+        mp.add(o, RDF.type, SG.Outcome)
+        mp.add(o, SG.outcomeFor, s)
+        if om is not None:
+            mp.keys(o, om, keys.keys)
+            mp.when(o, om)
+        else:  # the shorthand: `outcome: death` is its type
+            mp.add(o, SG.outcomeType, mp.code(keys.key("type"), out))
+        mp.provenance(o, om if om is not None else Mapping(out.pos))
+
+
+def person_class(_mp: Mapper, m: Mapping) -> URIRef:
+    """A family member or carer has a relation to the child; a professional works for an agency."""
+    if m.get("relation") is not None:
+        return SG.FamilyMember
+    if m.get("agency") is not None:
+        return SG.Professional
+    return SG.Person
+
+
+def person(mp: Mapper, s: URIRef, m: Mapping, _index: int, _parent) -> None:
+    if m.get("relation") is None and m.get("agency") is not None:
+        mp.add(s, ORG.memberOf, mp.ref(m["agency"]))
+    _person(mp, s, m)
+
+
+def risk_factor(mp: Mapper, s: URIRef, _m: Mapping, _index: int, person_node: URIRef | None) -> None:
+    """A risk factor is asserted about the person it is listed under."""
+    mp.add(s, SG.aboutPerson, person_node)
+
+
+def event_class(_mp: Mapper, m: Mapping) -> URIRef:
+    """The incident in which the child was harmed or died is an sg:Incident, other events sg:Event."""
+    return SG.Incident if m.get("incident") is not None and parse_bool(m["incident"]) else SG.Event
+
+
+def event(mp: Mapper, s: URIRef, _m: Mapping, index: int, _parent) -> None:
+    """Events are numbered in the order written: that order is the chronology."""
+    mp.add(s, SG.chronologyIndex, Literal(index, datatype=XSD.nonNegativeInteger))
+
+
+PATTERNS: dict[str, Pattern] = {
+    "review": Pattern(review),
+    "annotation": Pattern(annotation),
+    "source": Pattern(source),
+    "agency": Pattern(agency),
+    "child": Pattern(child),
+    "person": Pattern(person, person_class),
+    "risk_factor": Pattern(risk_factor),
+    "event": Pattern(event, event_class),
+}
