@@ -8,14 +8,17 @@ import jsonschema
 import pytest
 
 from kg_build.devtools import ontodocs as docs
-from kg_build.devtools import jsonschema_gen
+from kg_build.devtools import codegen, jsonschema_gen
 from kg_build.annotations.yamlsource import Mapping, Scalar, Sequence, load_yaml
 
 DATA = Path(__file__).parent / "data"
 
 
-def test_json_schema_is_in_sync():
-    assert jsonschema_gen.target().read_text(encoding="utf-8") == jsonschema_gen.render(), "run `make generate`"
+@pytest.mark.parametrize("path, render", codegen.generated(), ids=lambda v: getattr(v, "name", ""))
+def test_generated_file_is_in_sync_with_its_sources(path, render):
+    """namespace.py, the JSON Schema, the shapes written from the format and the vocabularies, the
+    guide's section table: each as `make generate` writes it."""
+    assert path.read_text(encoding="utf-8") == render(), f"{path} is stale: run `make generate`"
 
 
 def _plain(v):

@@ -31,7 +31,7 @@ def test_minimal_review_maps_to_the_hand_written_graph():
 
 def test_every_node_iri_is_on_the_pattern_and_there_are_no_blank_nodes():
     g = _map("full-review.yaml").graph
-    pattern = re.compile(iris.ID_PATTERN)
+    pattern = re.compile(iris.id_pattern())
     for s, _, o in g:
         assert not isinstance(s, BNode) and not isinstance(o, BNode)
         if str(s).startswith(iris.ID):

@@ -8,7 +8,6 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from kg_build import __version__
-from kg_build.devtools import codegen
 from kg_build.rdf import iris
 from kg_build.rdf import ontology
 from kg_build import resources as paths
@@ -135,11 +134,6 @@ def test_value_schemes_named_by_properties_exist():
         assert s in names, f"{p} names scheme {s}, which has no file in ontology/vocab/"
 
 
-def test_generated_namespace_is_in_sync_with_the_ontology():
-    expected = codegen.render(Graph().parse(paths.ontology_file()))
-    assert codegen.TARGET.read_text(encoding="utf-8") == expected, "run `make generate`"
-
-
 def test_namespace_is_closed():
     from kg_build.rdf.namespace import SG as NS
 
@@ -151,7 +145,7 @@ def test_namespace_is_closed():
 def test_shapes_iri_pattern_is_the_one_in_iris_module():
     g = ontology.load_shapes()
     pattern = g.value(URIRef("https://w3id.org/sgkg/shapes#DataIRIShape"), SH.pattern)
-    assert str(pattern) == iris.ID_PATTERN
+    assert str(pattern) == iris.id_pattern()
 
 
 def test_every_named_shape_has_a_name_and_every_constraint_a_message():

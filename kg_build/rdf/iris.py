@@ -7,6 +7,7 @@ check (ID_PATTERN).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rdflib import URIRef
 
@@ -21,11 +22,24 @@ ONS_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"
 LOCAL_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 GSS_CODE = re.compile(r"^[EWSN][0-9]{8}$")
 
-#: the kinds of node minted below a review, as path segments
-REVIEW_PARTS = (
-    "source", "child", "actor", "agency", "event", "rf", "info-gap", "mo", "finding",
-    "good-practice", "recommendation", "systemic-factor", "outcome", "legal-outcome", "inspection",
-)
+#: the segments of nodes that belong to another node (its time, evidence, publisher ...), minted by
+#: the structural patterns of kg_build/rdf/patterns.py; a number counts evidence items
+SUB_SEGMENTS = ("board", "local-authority", "time", "evidence", "target", "selector", "publisher", "beginning", "end")
+
+
+def review_parts() -> tuple[str, ...]:
+    """The kinds of node minted below a review, as path segments: the `segment` of every list (and
+    keyed node, such as a child's outcome) of the annotation format (ontology/format.yaml)."""
+    from kg_build import resources
+
+    return _review_parts(resources.format_file())
+
+
+@lru_cache(maxsize=4)
+def _review_parts(_format_file) -> tuple[str, ...]:
+    from kg_build.annotations import spec
+
+    return tuple(dict.fromkeys(k.segment for _, k in spec.walk() if k.segment))
 
 
 def check_local_id(value: str) -> str:
@@ -72,7 +86,7 @@ def ons_geography(gss: str) -> URIRef:
 
 def part(review_iri: URIRef, kind: str, key: str) -> URIRef:
     """A node below a review: ``{review}/{kind}/{key}``."""
-    if kind not in REVIEW_PARTS:
+    if kind not in review_parts():
         raise ValueError(f"unknown kind of review part {kind!r}")
     return URIRef(f"{review_iri}/{kind}/{check_local_id(key)}")
 
@@ -82,13 +96,14 @@ def sub(node: URIRef, *segments: str) -> URIRef:
     return URIRef("/".join([str(node), *segments]))
 
 
-#: the one pattern every minted data IRI matches (checked by SHACL and by a QC query)
-ID_PATTERN = (
-    r"^https://w3id\.org/sgkg/id/("
-    r"review/[a-z0-9]+(-[a-z0-9]+)*(/(" + "|".join(REVIEW_PARTS) + r")/[a-z0-9]+(-[a-z0-9]+)*)?"
-    r"(/(board|local-authority|time|evidence|target|selector|publisher|beginning|end|[0-9]+))*"
-    r"|case/[a-z0-9]+(-[a-z0-9]+)*"
-    r"|annotator/[a-z0-9]+(-[a-z0-9]+)*"
-    r"|local-authority/[EWSN][0-9]{8}"
-    r")$"
-)
+def id_pattern() -> str:
+    """The one pattern every minted data IRI matches (ontology/shapes/iris.ttl is generated from it)."""
+    return (
+        r"^https://w3id\.org/sgkg/id/("
+        r"review/[a-z0-9]+(-[a-z0-9]+)*(/(" + "|".join(review_parts()) + r")/[a-z0-9]+(-[a-z0-9]+)*)?"
+        r"(/(" + "|".join(SUB_SEGMENTS) + r"|[0-9]+))*"
+        r"|case/[a-z0-9]+(-[a-z0-9]+)*"
+        r"|annotator/[a-z0-9]+(-[a-z0-9]+)*"
+        r"|local-authority/[EWSN][0-9]{8}"
+        r")$"
+    )

@@ -109,8 +109,8 @@ def child(mp: Mapper, s: URIRef, m: Mapping, _index: int, _parent) -> None:
     if out is not None:
         keys = spec.section("children").key("outcome")
         om = out if isinstance(out, Mapping) else None
-        o = mp.origin(mp.node("outcome", str(m["id"])), out)
-        mp.add(o, RDF.type, SG.Outcome)
+        o = mp.origin(mp.node(keys.segment, str(m["id"])), out)  # one outcome a child: named by the child
+        mp.add(o, RDF.type, keys.cls)
         mp.add(o, SG.outcomeFor, s)
         if om is not None:
             mp.keys(o, om, keys.keys)
