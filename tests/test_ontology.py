@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 import pyshacl
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -161,3 +162,23 @@ def test_every_named_shape_has_a_name_and_every_constraint_a_message():
         if (s, RDF.type, SH.SPARQLConstraint) in g and g.value(s, SH.message) is None:
             problems.append(f"{s}: SPARQL constraint without sh:message")
     assert not problems, "\n".join(sorted(map(str, problems)))
+
+
+def test_sgkg_ontology_check_for_data_engineers(tmp_path):
+    """`sgkg ontology check` runs HermiT on the ontology in use or on a file, and says when Java is missing."""
+    import json
+    import subprocess
+    import sys
+
+    sgkg = str(Path(sys.executable).with_name("sgkg"))
+    r = subprocess.run([sgkg, "ontology", "check", "--json"], capture_output=True, text=True)
+    doc = json.loads(r.stdout)
+    assert r.returncode == 0 and doc["consistent"] and doc["unsatisfiable"] == [] and doc["classes"] > 30
+    bad = tmp_path / "extended.ttl"
+    bad.write_text(paths.ontology_file().read_text() + f"""
+<{SG}PersonThatIsAnEvent> a <{OWL}Class> ; <{RDFS}subClassOf> <{SG}Person> , <{SG}Event> .
+""")
+    r = subprocess.run([sgkg, "ontology", "check", str(bad)], capture_output=True, text=True)
+    assert r.returncode == 1 and "PersonThatIsAnEvent: unsatisfiable class" in r.stderr
+    r = subprocess.run([sgkg, "ontology", "check"], capture_output=True, text=True, env={"PATH": str(tmp_path)})
+    assert r.returncode == 2 and "Java is not installed" in r.stderr and "Traceback" not in r.stderr

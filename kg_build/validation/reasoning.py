@@ -5,6 +5,7 @@ temporary folder, so the check runs offline.
 """
 from __future__ import annotations
 
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,20 +14,34 @@ import owlready2
 from rdflib import Graph
 from rdflib.namespace import OWL
 
+from kg_build.problems import SgkgError
+
 
 @dataclass(frozen=True)
 class ReasonerReport:
     consistent: bool
     unsatisfiable: tuple[str, ...]
     message: str = ""
+    classes: int = 0  # named classes checked
 
     @property
     def ok(self) -> bool:
         return self.consistent and not self.unsatisfiable
 
 
+def java() -> str:
+    """The Java that HermiT runs on; SgkgError when there is none on the PATH."""
+    found = shutil.which("java")
+    if found is None:
+        raise SgkgError("Java is not installed, or not on the PATH: the HermiT reasoner runs on Java (17 or later)",
+                        hint="install a Java runtime (on Debian: apt install default-jre-headless), then run again",
+                        rule="no-java")
+    return found
+
+
 def check_ontology(graph: Graph) -> ReasonerReport:
     """Run HermiT over `graph`: is it consistent, and which named classes are unsatisfiable?"""
+    java()
     g = Graph()
     for t in graph:
         if t[1] != OWL.imports:
@@ -42,5 +57,6 @@ def check_ontology(graph: Graph) -> ReasonerReport:
         except owlready2.OwlReadyInconsistentOntologyError as exc:
             return ReasonerReport(False, (), str(exc))
         unsat = tuple(sorted(c.iri for c in world.inconsistent_classes()))
+        classes = len(list(onto.classes()))
         world.close()
-    return ReasonerReport(True, unsat)
+    return ReasonerReport(True, unsat, classes=classes)
