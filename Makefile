@@ -4,14 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-virtuoso serve bench build docs generate clean
+.PHONY: install demo test lint test-virtuoso serve bench build docs generate clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,docs]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint,docs]'
 	touch $(STAMP)
 
 ## Build the knowledge graph of data/ into build/, print a summary and answer a sample question.
@@ -22,9 +22,14 @@ demo: install
 	@echo "In which cases did a carer have a prior conviction, and did children's social care know?"
 	$(BIN)/sgkg query run find-prior-convictions
 
-## Run the whole test suite (CI runs this).
-test: install
+## Lint, type-check and run the whole test suite (CI runs this).
+test: install lint
 	$(BIN)/python -m pytest
+
+## ruff on the code, mypy on the package.
+lint: install
+	$(BIN)/ruff check kg_build tests benchmarks scripts
+	$(BIN)/mypy kg_build
 
 ## The stored queries and push against Virtuoso Open Source (Debian package; started on 127.0.0.1).
 test-virtuoso: install

@@ -47,7 +47,8 @@ def timed_build(src: Path, out: Path, *extra: str) -> dict:
     stdout, stderr = [], []
     import threading
 
-    readers = [threading.Thread(target=lambda s=s, b=b: b.append(s.read())) for s, b in ((p.stdout, stdout), (p.stderr, stderr))]
+    readers = [threading.Thread(target=lambda s=s, b=b: b.append(s.read()))
+               for s, b in ((p.stdout, stdout), (p.stderr, stderr))]
     for r in readers:
         r.start()
     _, status, usage = os.wait4(p.pid, 0)
@@ -68,11 +69,12 @@ def query_latency(store_dir: Path, repeat: int, budget_s: float = 30.0) -> dict:
     """Median and p95 of each stored query over `repeat` runs after one warm-up run, fewer when the
     runs of one query pass `budget_s` (the slow ones at 10,000 reviews); `runs` says how many."""
     from kg_build import queries
-    from kg_build.pipeline.store import open_store
+    from kg_build.store import open_store
 
     store = open_store(store_dir)
     first_review = next(iter(store.query(
-        "SELECT ?r WHERE { GRAPH ?r { ?r a <https://w3id.org/sgkg/ontology#Review> } } ORDER BY ?r LIMIT 1")))["r"].value
+        "SELECT ?r WHERE { GRAPH ?r { ?r a <https://w3id.org/sgkg/ontology#Review> } } "
+        "ORDER BY ?r LIMIT 1")))["r"].value
     out = {}
     for q in queries.catalogue().values():
         params = {p.name: first_review for p in q.params if p.required}
@@ -94,13 +96,17 @@ def query_latency(store_dir: Path, repeat: int, budget_s: float = 30.0) -> dict:
 def naive(src: Path, repeat_queries: int = 1) -> dict:
     """The same corpus through rdflib only: Dataset, whole-graph pyshacl, rdflib SPARQL and serialisers."""
     import pyshacl
-    from rdflib import Dataset, Graph, URIRef
-    from rdflib import Literal  # noqa: F401
+    from rdflib import (
+        Dataset,
+        Graph,
+        Literal,  # noqa: F401
+        URIRef,
+    )
 
-    from kg_build.annotations import reader as annotation
-    from kg_build.rdf import mapping
-    from kg_build.rdf import ontology
     from kg_build import queries
+    from kg_build.annotations import reader as annotation
+    from kg_build.model import ontology
+    from kg_build.rdf import mapping
 
     t0 = time.perf_counter()
     mapped = [mapping.map_review(annotation.load_review(p)) for p in sorted(src.glob("*.yaml"))]
@@ -191,16 +197,23 @@ def machine() -> dict:
 
 
 def table(results: list[dict]) -> str:
-    rows = ["| reviews | triples | full build (s) | load+map+validate+QC, wall (s) | store (s) | export (s) | one review changed: rebuild (s) | same, --no-export: after a build with exports / after one without (s) | peak RSS (MiB) | queries with median ≤ 50 ms | slowest median (ms) |",
+    rows = ["| reviews | triples | full build (s) | load+map+validate+QC, wall (s) | store (s) | export (s) | "
+            "one review changed: rebuild (s) | "
+            "same, --no-export: after a build with exports / after one without (s) | "
+            "peak RSS (MiB) | queries with median ≤ 50 ms | slowest median (ms) |",
             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         t = r["full"]["timings"]
         medians = [v["median_ms"] for v in r["queries"].values()]
-        rows.append(f"| {r['size']:,} | {r['full']['triples']:,} | {r['full']['wall_s']} | {t.get('map_validate_wall', 0):.1f} | "
+        rows.append(f"| {r['size']:,} | {r['full']['triples']:,} | {r['full']['wall_s']} | "
+                    f"{t.get('map_validate_wall', 0):.1f} | "
                     f"{t.get('store', 0):.1f} | {t.get('export', 0):.1f} | {r['rebuild_one']['wall_s']} | "
-                    f"{r.get('rebuild_one_no_export', {}).get('wall_s', '–')} / {r.get('rebuild_one_no_export_again', {}).get('wall_s', '–')} | {r['full']['peak_rss_mib']:,.0f} | "
+                    f"{r.get('rebuild_one_no_export', {}).get('wall_s', '–')} / "
+                    f"{r.get('rebuild_one_no_export_again', {}).get('wall_s', '–')} | "
+                    f"{r['full']['peak_rss_mib']:,.0f} | "
                     f"{sum(m <= 50 for m in medians)} of {len(medians)} | {max(medians):,.0f} |")
-    naive_rows = ["| reviews | naive rdflib store (s) | naive pyshacl whole graph (s) | sgkg validate, CPU (s) | naive queries, all (s) | naive TriG (s) | sgkg export (s) |",
+    naive_rows = ["| reviews | naive rdflib store (s) | naive pyshacl whole graph (s) | sgkg validate, CPU (s) | "
+                  "naive queries, all (s) | naive TriG (s) | sgkg export (s) |",
                   "|---|---|---|---|---|---|---|"]
     for r in results:
         if "naive" in r and "did_not_finish_s" in r["naive"]:

@@ -24,7 +24,7 @@ import json
 import random
 import re
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from kg_build.annotations import reader as annotation
-from kg_build.rdf import ontology
-from kg_build.annotations import spec as schema  # noqa: E402
+from kg_build.annotations import reader as annotation  # noqa: E402 (needs ROOT on sys.path, set above)
+from kg_build.model import ontology  # noqa: E402 (needs ROOT on sys.path, set above)
+from kg_build.model import spec as schema  # noqa: E402 (needs ROOT on sys.path, set above)
 
 GENERATOR = "sgkg-benchmark-generator"
 GENERATOR_VERSION = "1"
@@ -55,7 +55,7 @@ def _key(path: str) -> tuple[str, schema.Key]:
     return section, key
 
 
-@lru_cache(maxsize=None)
+@cache
 def codes(path: str) -> tuple[str, ...]:
     """Every code the key at `path` accepts, sorted (the vocabulary's own order is not stable)."""
     section, key = _key(path)
@@ -63,7 +63,7 @@ def codes(path: str) -> tuple[str, ...]:
     return tuple(sorted(ontology.scheme(name).concepts))
 
 
-@lru_cache(maxsize=None)
+@cache
 def labels(path: str) -> dict[str, str]:
     section, key = _key(path)
     return dict(ontology.scheme(annotation.scheme_of(key)).labels)

@@ -14,9 +14,11 @@ exports, queries, publish (serve, push), devtools (generators), cli.
 """
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version as _dist_version
+from collections.abc import Iterable
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _dist_version
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 try:
     __version__ = _dist_version("sgkg")
@@ -33,7 +35,7 @@ if TYPE_CHECKING:  # the stages are imported when first used: `import kg_build` 
 __all__ = ["__version__", "build", "validate", "query", "export"]
 
 
-def build(inputs: Iterable[str | Path] = ("data",), out: str | Path = "build", **options) -> "BuildResult":
+def build(inputs: Iterable[str | Path] = ("data",), out: str | Path = "build", **options) -> BuildResult:
     """Build the annotation files under `inputs` into the build folder `out` (store, exports, cache).
     Options: strict, jobs, engine ("turbo" or "pyshacl"), exports (False: the store only), progress.
     Raises kg_build.problems.InputError (unusable input) or SgkgError (an unusable `out`)."""
@@ -42,7 +44,7 @@ def build(inputs: Iterable[str | Path] = ("data",), out: str | Path = "build", *
     return _build([Path(p) for p in inputs], Path(out), **options)
 
 
-def validate(paths: Iterable[str | Path], max_bytes: int | None = None) -> "ValidationRun":
+def validate(paths: Iterable[str | Path], max_bytes: int | None = None) -> ValidationRun:
     """Check annotation files or RDF files (or folders of them) against the format and the shapes."""
     from kg_build.validation.files import validate_paths
 
@@ -50,13 +52,13 @@ def validate(paths: Iterable[str | Path], max_bytes: int | None = None) -> "Vali
 
 
 def query(what: str | Path, build_dir: str | Path = "build", params: dict[str, str] | None = None, *,
-          endpoint: str | None = None, timeout: float | None = None) -> "Result":
+          endpoint: str | None = None, timeout: float | None = None) -> Result:
     """Run a query on the build's store, or on a SPARQL endpoint. `what` is the name of a stored
     query (`cases/list-reviews`, or `list-reviews`), the path of a .rq file, or SPARQL text.
     `params` are bound as RDF terms of the types the query's header declares. With `timeout`, a local
     query runs in a child process stopped at the deadline."""
     from kg_build import queries
-    from kg_build.pipeline.store import open_store
+    from kg_build.store import open_store
 
     text = str(what)
     if isinstance(what, Path) or (text.endswith(".rq") and Path(text).is_file()):

@@ -12,9 +12,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
 
 from kg_build.problems import InputError, Problem, SgkgError
 

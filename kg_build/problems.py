@@ -71,12 +71,13 @@ class SgkgError(Exception):
         return Problem(self.path, self.line, self.column, self.what, self.hint, rule=self.rule)
 
     @classmethod
-    def from_os_error(cls, exc: OSError) -> "SgkgError":
+    def from_os_error(cls, exc: OSError) -> SgkgError:
         """An OSError (ours or a library's) as one located line with what to do."""
         what = exc.strerror or str(exc)
         if exc.filename2 is not None:
             what += f" (to {exc.filename2})"
-        return cls(what, exc.filename, hint=_OS_HINTS.get(exc.errno, ""), rule="os-error")
+        hint = _OS_HINTS.get(exc.errno, "") if exc.errno is not None else ""
+        return cls(what, exc.filename, hint=hint, rule="os-error")
 
 
 _OS_HINTS = {

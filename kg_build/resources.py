@@ -47,7 +47,7 @@ def shapes_files() -> list[Path]:
 
 
 def format_file() -> Path:
-    """The annotation format: every section and key of a review file (kg_build/annotations/spec.py)."""
+    """The annotation format: every section and key of a review file (kg_build/model/spec.py)."""
     return ontology_dir() / "format.yaml"
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from kg_build.rdf import iris
+from kg_build.model import iris
 
 EXPECTED = Path(__file__).parent / "queries" / "expected"
 PREFIXES = {"review:": iris.ID + "review/", "id:": iris.ID, "vocab:": iris.VOCAB, "sg:": iris.ONTOLOGY}

@@ -12,9 +12,9 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from kg_build.pipeline import builder as build
 from kg_build.exports import writer as export
-from kg_build.rdf import iris
+from kg_build.model import iris
+from kg_build.pipeline import builder as build
 from kg_build.problems import InputError, SgkgError
 
 DATA = Path(__file__).parent / "data"
@@ -69,8 +69,8 @@ def test_store_holds_one_named_graph_per_review_plus_ontology_and_vocabularies(b
 def test_void_description_counts_triples_and_classes(built):
     g = Graph().parse(built / "export" / "void.ttl")
     triples = int(next(g.objects(None, iris_void("triples"))))
-    nq = [l for l in (built / "export" / "dataset.nq").read_text().splitlines()
-          if "/id/review/" in l.rsplit(" ", 2)[-2]]
+    nq = [line for line in (built / "export" / "dataset.nq").read_text().splitlines()
+          if "/id/review/" in line.rsplit(" ", 2)[-2]]
     assert triples == len(nq)
     assert len(list(g.objects(None, iris_void("classPartition")))) > 5
 

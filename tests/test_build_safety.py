@@ -18,9 +18,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg_build.exports import writer as export
 from kg_build.pipeline import builder as build
 from kg_build.pipeline import folder as buildfolder
-from kg_build.exports import writer as export
 from kg_build.problems import InputError, SgkgError
 
 DATA = Path(__file__).parent / "data"
@@ -309,7 +309,8 @@ def test_build_workers_die_with_the_build(tmp_path):
                                               "zombie" not in Path(f"/proc/{c}/status").read_text()
                                               for c in children):
         time.sleep(0.1)
-    alive = [c for c in children if Path(f"/proc/{c}").exists() and "(zombie)" not in Path(f"/proc/{c}/status").read_text()]
+    alive = [c for c in children
+             if Path(f"/proc/{c}").exists() and "(zombie)" not in Path(f"/proc/{c}/status").read_text()]
     assert not alive, f"workers still running: {alive}"
 
 

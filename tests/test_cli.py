@@ -59,7 +59,8 @@ def test_build_exit_2_on_unusable_input(tmp_path):
 def test_strict_fails_on_warnings(tmp_path):
     warn = tmp_path / "warn.yaml"
     warn.write_text((DATA / "valid" / "minimal-review.yaml").read_text()
-                    .replace("{id: e1, type: home-visit, date: 2020-11-03, agency: hv,", "{id: e1, type: home-visit, date: 2020-11-03,"))
+                    .replace("{id: e1, type: home-visit, date: 2020-11-03, agency: hv,",
+                             "{id: e1, type: home-visit, date: 2020-11-03,"))
     assert run("build", warn, "--out", tmp_path / "a").returncode == 0
     assert run("build", warn, "--out", tmp_path / "b", "--strict").returncode == 1
 

@@ -8,7 +8,7 @@ import pytest
 
 from kg_build.pipeline import builder as build
 from kg_build.queries import stats
-from kg_build.pipeline.store import open_store
+from kg_build.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIXES = """
@@ -65,7 +65,8 @@ def test_callum_wilson(store):
     g = "R:windsor-maidenhead-scr-2014"
     # missed opportunities attributed to the GP practice, the children's centre and the child health clinic
     for agency_type in ("gp-practice", "childrens-centre", "child-health-clinic"):
-        assert ask(store, f"GRAPH {g} {{ ?mo a sg:MissedOpportunity ; sg:responsibleAgency/sg:agencyType at:{agency_type} }}"), agency_type
+        assert ask(store, f"GRAPH {g} {{ ?mo a sg:MissedOpportunity ; "
+                          f"sg:responsibleAgency/sg:agencyType at:{agency_type} }}"), agency_type
     # a systemic factor about health visitor caseloads
     assert ask(store, f"GRAPH {g} {{ ?s sg:systemicFactor sf:caseloads-above-recommended-levels ; "
                       "sg:affectedAgency/sg:agencyType at:health-visiting }")
@@ -78,7 +79,8 @@ def test_callum_wilson(store):
     assert ask(store, f"GRAPH {g} {{ ?l sg:legalOutcomeType lo:murder ; sg:subjectOfProceedings ?m . "
                       "?m sg:relationshipToChild rel:mother }")
     # a newly qualified social worker held the case
-    assert ask(store, f"GRAPH {g} {{ ?p a sg:Professional ; sg:experienceLevel <https://w3id.org/sgkg/vocab/experience-level/newly-qualified> }}")
+    assert ask(store, f"GRAPH {g} {{ ?p a sg:Professional ; "
+                      "sg:experienceLevel <https://w3id.org/sgkg/vocab/experience-level/newly-qualified> }")
 
 
 def test_southampton_child_g_and_h(store):
@@ -103,7 +105,8 @@ def test_wolverhampton_baby_l(store):
                       "sg:concernsCase/sg:inLocalAuthority/sg:gssCode 'E08000031' }")
     assert ask(store, f"GRAPH {g} {{ ?m sg:missedOpportunityType mo:pre-birth-assessment-not-considered }}")
     # the mother's mental health problems (parental mental ill-health or narrower) and her ACEs
-    assert ask(store, f"GRAPH {g} {{ ?r sg:riskFactor ?f }} GRAPH {VOCAB} {{ ?f skos:broader* rf:parental-mental-ill-health }}")
+    assert ask(store, f"GRAPH {g} {{ ?r sg:riskFactor ?f }} "
+                      f"GRAPH {VOCAB} {{ ?f skos:broader* rf:parental-mental-ill-health }}")
     assert ask(store, f"GRAPH {g} {{ ?r sg:riskFactor rf:adverse-childhood-experiences }}")
     assert ask(store, f"GRAPH {g} {{ ?m sg:missedOpportunityType mo:roles-unclear }}")
     assert ask(store, f"GRAPH {g} {{ ?gp a sg:GoodPractice }}")
@@ -114,7 +117,8 @@ def test_isle_of_wight_baby_t(store):
     assert ask(store, f"GRAPH {g} {{ ?i sg:inspectionJudgement ij:inadequate ; sg:inspectedBody ?la . "
                       "?la sg:gssCode 'E06000046' }")
     for factor in ("reliance-on-less-qualified-staff", "budget-cuts", "restructuring"):
-        assert ask(store, f"GRAPH {g} {{ ?s sg:systemicFactor ?f }} GRAPH {VOCAB} {{ ?f skos:broader* sf:{factor} }}"), factor
+        assert ask(store, f"GRAPH {g} {{ ?s sg:systemicFactor ?f }} "
+                          f"GRAPH {VOCAB} {{ ?f skos:broader* sf:{factor} }}"), factor
     assert ask(store, f"GRAPH {g} {{ ?l sg:legalOutcomeType lo:charges-not-pursued }}")
     assert ask(store, f"GRAPH {g} {{ {g} sg:reviewer ?r . ?r foaf:name 'Barry Raynes' }}")
     assert ask(store, f"GRAPH {g} {{ {g} sg:publishedAlongside R:isle-of-wight-scr-withheld-2013 }}")
@@ -133,10 +137,13 @@ def test_isle_of_wight_withheld_review(store):
 def test_sunderland_baby_o(store):
     g = "R:sscb-scr-baby-o"
     assert len(select(store, f"SELECT ?f WHERE {{ GRAPH {g} {{ ?f a sg:Finding }} }}")) >= 5
-    assert len(select(store, f"SELECT ?r WHERE {{ GRAPH {g} {{ ?r a sg:Recommendation ; sg:addressee ?b . ?b a sg:SafeguardingPartnership }} }}")) == 3
+    assert len(select(store, f"SELECT ?r WHERE {{ GRAPH {g} {{ ?r a sg:Recommendation ; sg:addressee ?b . "
+                             "?b a sg:SafeguardingPartnership } }")) == 3
     assert ask(store, f"GRAPH {g} {{ ?o sg:harmType ht:femur-fracture }}")
-    assert ask(store, f"GRAPH {g} {{ ?r sg:aboutPerson ?f ; sg:riskFactor rf:anxiety . ?f sg:relationshipToChild rel:father }}")
-    assert ask(store, f"GRAPH {g} {{ ?r sg:aboutPerson ?m ; sg:riskFactor rf:depression . ?m sg:relationshipToChild rel:mother }}")
+    assert ask(store, f"GRAPH {g} {{ ?r sg:aboutPerson ?f ; sg:riskFactor rf:anxiety . "
+                      "?f sg:relationshipToChild rel:father }")
+    assert ask(store, f"GRAPH {g} {{ ?r sg:aboutPerson ?m ; sg:riskFactor rf:depression . "
+                      "?m sg:relationshipToChild rel:mother }")
     assert ask(store, f"GRAPH {g} {{ ?l sg:legalOutcomeType lo:prosecution ; sg:subjectOfProceedings ?p . "
                       "?p sg:relationshipToChild rel:paternal-grandmother }")
     assert ask(store, f"GRAPH {g} {{ {g} sg:concernsCase/sg:inLocalAuthority/sg:gssCode 'E08000024' }}")

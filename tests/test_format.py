@@ -60,7 +60,8 @@ def test_a_coded_key_with_a_new_vocabulary_needs_data_files_only(tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     store = ox.Store.read_only(str(out / "store"))
     event = ox.NamedNode("https://w3id.org/sgkg/id/review/testshire-2021-baby-b/event/e1")
-    values = [q.object for q in store.quads_for_pattern(event, ox.NamedNode("https://w3id.org/sgkg/ontology#eventSetting"), None)]
+    values = [q.object for q in store.quads_for_pattern(
+        event, ox.NamedNode("https://w3id.org/sgkg/ontology#eventSetting"), None)]
     assert values == [ox.NamedNode("https://w3id.org/sgkg/vocab/event-setting/hospital")]
 
     bad = tmp_path / "bad" / "review.yaml"

@@ -26,8 +26,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg_build.pipeline import builder as build
 from kg_build import cli
+from kg_build.pipeline import builder as build
 
 DATA = Path(__file__).parent / "data" / "valid"
 ROOT = Path(__file__).parent.parent

@@ -7,9 +7,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from kg_build.devtools import ontodocs as docs
-from kg_build.devtools import codegen, jsonschema_gen
 from kg_build.annotations.yamlsource import Mapping, Scalar, Sequence, load_yaml
+from kg_build.devtools import codegen, jsonschema_gen
+from kg_build.devtools import ontodocs as docs
 
 DATA = Path(__file__).parent / "data"
 
@@ -67,8 +67,8 @@ def test_ontology_docs_are_generated(tmp_path):
 
 
 def test_query_docs_are_in_sync_with_queries_and_data(tmp_path):
-    from kg_build.pipeline import builder as build
     from kg_build.devtools import querydocs
+    from kg_build.pipeline import builder as build
 
     out = tmp_path / "build"
     assert build.build([Path(__file__).resolve().parent.parent / "data"], out, jobs=2).written

@@ -12,14 +12,14 @@ import pytest
 from rdflib import Literal
 
 from kg_build.annotations import reader as annotation
-from kg_build.pipeline import builder as build
-from kg_build.validation import files as checking
-from kg_build.rdf import iris
-from kg_build.rdf import mapping
-from kg_build.validation import shacl as validation
 from kg_build.annotations import yamlsource
-from kg_build.rdf.namespace import SG
+from kg_build.model import iris
+from kg_build.model.namespace import SG
+from kg_build.pipeline import builder as build
 from kg_build.problems import InputError
+from kg_build.rdf import mapping
+from kg_build.validation import files as checking
+from kg_build.validation import shacl as validation
 
 DATA = Path(__file__).parent / "data"
 MINIMAL = (DATA / "valid" / "minimal-review.yaml").read_text(encoding="utf-8")
@@ -272,5 +272,6 @@ def test_a31_control_character_is_reported_at_its_line_and_column(tmp_path):
     path = tmp_path / "nul.yaml"
     path.write_bytes(MINIMAL.replace("Baby B bulletin", "Baby B\x00bulletin").encode("utf-8"))
     (p,) = _load_problems(path)
-    assert (p.line, p.column) == (_line_of(path, "Baby B\x00"), path.read_text().splitlines()[p.line - 1].index("\x00") + 1)
+    assert (p.line, p.column) == (_line_of(path, "Baby B\x00"),
+                                  path.read_text().splitlines()[p.line - 1].index("\x00") + 1)
     assert "U+0000" in p.message and "position" not in p.message

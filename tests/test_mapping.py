@@ -8,9 +8,8 @@ from rdflib import BNode, Graph
 from rdflib.compare import graph_diff, isomorphic
 
 from kg_build.annotations import reader as annotation
-from kg_build.rdf import iris
+from kg_build.model import iris, rdfio
 from kg_build.rdf import mapping
-from kg_build.rdf import rdfio
 from kg_build.validation import shacl as validation
 
 DATA = Path(__file__).parent / "data"

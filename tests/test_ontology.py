@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+
 import pyshacl
 import pytest
+from pyshacl.errors import ReportableRuntimeError
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from kg_build import __version__
-from kg_build.rdf import iris
-from kg_build.rdf import ontology
 from kg_build import resources as paths
+from kg_build.model import iris, ontology
 from kg_build.validation import reasoning
 
 ROOT = paths.checkout_root()
@@ -82,7 +83,7 @@ def test_shacl_for_shacl_check_can_fail():
     broken = Graph().parse(data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         <urn:x:S> a sh:NodeShape ; sh:property [ sh:path <urn:x:p> ; sh:minCount "one" ] .""", format="turtle")
-    with pytest.raises(Exception):
+    with pytest.raises(ReportableRuntimeError):
         pyshacl.validate(Graph(), shacl_graph=broken, meta_shacl=True)
 
 
@@ -136,7 +137,7 @@ def test_value_schemes_named_by_properties_exist():
 
 
 def test_namespace_is_closed():
-    from kg_build.rdf.namespace import SG as NS
+    from kg_build.model.namespace import SG as NS
 
     assert NS.Review == URIRef(SG + "Review")
     with pytest.raises(AttributeError):

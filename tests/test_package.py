@@ -16,7 +16,8 @@ EXPORTS = ("dataset.nq", "dataset.trig", "graph.ttl", "graph.jsonld", "void.ttl"
 
 def test_a_wheel_installed_elsewhere_builds_the_same_exports(tmp_path, data_build):
     source = tmp_path / "source"  # the files of the checkout that git does not ignore
-    tracked = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, check=True, capture_output=True).stdout
+    tracked = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                             cwd=ROOT, check=True, capture_output=True).stdout
     for name in filter(None, tracked.decode().split("\0")):
         if (ROOT / name).is_file():
             (source / name).parent.mkdir(parents=True, exist_ok=True)

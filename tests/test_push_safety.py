@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 import requests
-
-from kg_build.publish import push as remote
-from kg_build.problems import SgkgError
 from loopback import free_port, oxigraph_server
+
+from kg_build.problems import SgkgError
+from kg_build.publish import push as remote
 
 ROOT = Path(__file__).resolve().parent.parent
 SGKG = Path(sys.executable).with_name("sgkg")
@@ -255,8 +255,8 @@ def test_changed_only_says_what_happened_to_a_graph_it_sent_again(out, oxigraph)
 def test_push_and_build_take_turns_on_one_build_folder(tmp_path):
     """A build started during a push would put back the push state it copied before the push wrote it:
     the build folder's lock is held by either, and the other says which holds it."""
-    from kg_build.pipeline import folder as buildfolder
     from kg_build.pipeline import builder as build_module
+    from kg_build.pipeline import folder as buildfolder
 
     out = tmp_path / "build"
     assert build_module.build([Path(__file__).parent / "data" / "valid"], out, jobs=1).written

@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from query_expectations import EXPECTED, compare, load
 from rdflib import Dataset
 
-from kg_build.pipeline import builder as build
 from kg_build import queries
-from kg_build.pipeline.store import open_store
-from query_expectations import EXPECTED, compare, load
+from kg_build.pipeline import builder as build
+from kg_build.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
@@ -123,11 +123,10 @@ def test_qc_queries_find_nothing_on_correct_graphs(name, fixture_build, data_bui
 
 def _store_with(nquads: str):
     import pyoxigraph as ox
-
-    from kg_build.rdf import ontology
-    from kg_build.rdf import rdfio
-    from kg_build.pipeline.store import ONTOLOGY_GRAPH, VOCAB_GRAPH
     from rdflib import URIRef
+
+    from kg_build.model import ontology, rdfio
+    from kg_build.store import ONTOLOGY_GRAPH, VOCAB_GRAPH
 
     store = ox.Store()
     support = rdfio.nquads_lines(ontology.load_ontology(), URIRef(ONTOLOGY_GRAPH)) + \
@@ -136,13 +135,19 @@ def _store_with(nquads: str):
     return store
 
 
-BROKEN = """
-<https://w3id.org/sgkg/id/review/r1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/sgkg/ontology#Review> <https://w3id.org/sgkg/id/review/r1> .
-<https://w3id.org/sgkg/id/review/r1/event/e1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/sgkg/ontology#Event> <https://w3id.org/sgkg/id/review/r1> .
-<https://w3id.org/sgkg/id/review/r1/mo/mo1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/sgkg/ontology#MissedOpportunity> <https://w3id.org/sgkg/id/review/r1> .
-<https://w3id.org/sgkg/id/review/r1/Child/X> <http://www.w3.org/2000/01/rdf-schema#label> "off pattern" <https://w3id.org/sgkg/id/review/r1> .
-<https://w3id.org/sgkg/ontology#Undefined> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2002/07/owl#Class> <https://w3id.org/sgkg/ontology> .
-"""
+BROKEN = (
+    "\n"
+    "<https://w3id.org/sgkg/id/review/r1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+    "<https://w3id.org/sgkg/ontology#Review> <https://w3id.org/sgkg/id/review/r1> .\n"
+    "<https://w3id.org/sgkg/id/review/r1/event/e1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+    "<https://w3id.org/sgkg/ontology#Event> <https://w3id.org/sgkg/id/review/r1> .\n"
+    "<https://w3id.org/sgkg/id/review/r1/mo/mo1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+    "<https://w3id.org/sgkg/ontology#MissedOpportunity> <https://w3id.org/sgkg/id/review/r1> .\n"
+    "<https://w3id.org/sgkg/id/review/r1/Child/X> <http://www.w3.org/2000/01/rdf-schema#label> "
+    "\"off pattern\" <https://w3id.org/sgkg/id/review/r1> .\n"
+    "<https://w3id.org/sgkg/ontology#Undefined> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+    "<http://www.w3.org/2002/07/owl#Class> <https://w3id.org/sgkg/ontology> .\n"
+)
 
 
 @pytest.mark.parametrize("name", QC)
@@ -156,8 +161,8 @@ def test_qc_run_graph_by_graph_finds_what_a_run_over_the_whole_store_finds():
     alone (kg_build/validation/qc.py); that is only right while no QC query joins two review graphs."""
     import pyoxigraph as ox
 
+    from kg_build.store import ONTOLOGY_GRAPH
     from kg_build.validation import qc
-    from kg_build.pipeline.store import ONTOLOGY_GRAPH
 
     two = BROKEN + BROKEN.replace("/review/r1", "/review/r2")
     whole = {(q.name, r["review"], r["focus"]) for q in (CATALOGUE[n] for n in QC)

@@ -13,13 +13,12 @@ import time
 from pathlib import Path
 
 import pytest
-
-from kg_build import cli
-from kg_build.rdf import iris
-from kg_build import queries
-from kg_build.pipeline.store import open_store
 from loopback import Quiet, http_server
 from query_expectations import load
+
+from kg_build import cli, queries
+from kg_build.model import iris
+from kg_build.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SGKG = Path(sys.executable).with_name("sgkg")

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 import requests
-
-from kg_build import queries
-from kg_build.publish import push as remote
-from kg_build.publish import serve
-from kg_build.problems import SgkgError
-from kg_build.pipeline.store import open_store
 from loopback import free_port, oxigraph_server
 from query_expectations import load
+
+from kg_build import queries
+from kg_build.problems import SgkgError
+from kg_build.publish import push as remote
+from kg_build.publish import serve
+from kg_build.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
@@ -49,7 +49,8 @@ def test_push_reports_every_graph_that_failed(data_build, tmp_path):
     import shutil
 
     shutil.copytree(data_build, out)
-    report = remote.push(out, f"http://127.0.0.1:{port}/query", f"http://127.0.0.1:{port}/store", retries=1, preflight=False)
+    report = remote.push(out, f"http://127.0.0.1:{port}/query", f"http://127.0.0.1:{port}/store",
+                         retries=1, preflight=False)
     assert not report.ok and len(report.failed) == 8
     assert all("Connection" in g.detail or "Max retries" in g.detail for g in report.failed)
 
@@ -75,7 +76,8 @@ def test_graphs_are_read_one_at_a_time_and_interleaved_graphs_are_refused(tmp_pa
     nq = tmp_path / "dataset.nq"
     nq.write_text('<http://e/s> <http://e/p> "1" <http://e/g1> .\n<http://e/s> <http://e/p> "2" <http://e/g1> .\n'
                   '<http://e/s> <http://e/p> "3" <http://e/g2> .\n')
-    assert list(graphs_of(nq)) == [("http://e/g1", b'<http://e/s> <http://e/p> "1" .\n<http://e/s> <http://e/p> "2" .\n'),
+    assert list(graphs_of(nq)) == [("http://e/g1", b'<http://e/s> <http://e/p> "1" .\n'
+                                                   b'<http://e/s> <http://e/p> "2" .\n'),
                                    ("http://e/g2", b'<http://e/s> <http://e/p> "3" .\n')]
     with open(nq, "a") as f:
         f.write('<http://e/s> <http://e/p> "4" <http://e/g1> .\n')

@@ -16,11 +16,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
+from loopback import Quiet, http_server
 
 from kg_build import queries
 from kg_build.publish import serve
-from kg_build.pipeline.store import open_store
-from loopback import Quiet, http_server
+from kg_build.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 CROSS_PRODUCT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g1 {?a ?b ?c} GRAPH ?g2 {?d ?e ?f} GRAPH ?g3 {?h ?i ?j} }"
@@ -126,9 +126,9 @@ def test_service_is_refused_and_nothing_is_contacted(server, listener):
         f"SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE <{url}/e> {{ ?s ?p ?o }} }} }} }}",
     ]
     for text in texts:
-        for send in (lambda: requests.get(server.endpoint, params={"query": text}, timeout=10),
-                     lambda: requests.post(base + "/sparql", data=text.encode(), timeout=10,
-                                           headers={"Content-Type": "application/sparql-query"})):
+        for send in (lambda text=text: requests.get(server.endpoint, params={"query": text}, timeout=10),
+                     lambda text=text: requests.post(base + "/sparql", data=text.encode(), timeout=10,
+                                                     headers={"Content-Type": "application/sparql-query"})):
             r = send()
             assert r.status_code == 400, (text, r.status_code, r.text)
             assert r.headers["Content-Type"].startswith("text/plain") and "SERVICE is not allowed" in r.text
@@ -305,7 +305,8 @@ def test_protocol_forms_and_formats(server):
     assert r.status_code == 200 and r.headers["Content-Type"] == "application/n-triples"
     in_graph = requests.post(server.endpoint, timeout=10, data={
         "query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"}).json()
-    assert len(list(ox.parse(r.content, ox.RdfFormat.N_TRIPLES))) == int(in_graph["results"]["bindings"][0]["n"]["value"])
+    assert len(list(ox.parse(r.content, ox.RdfFormat.N_TRIPLES))) == int(
+        in_graph["results"]["bindings"][0]["n"]["value"])
     assert requests.get(base + "/store", params={"graph": "urn:x:none"}, timeout=10).status_code == 404
 
 

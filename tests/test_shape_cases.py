@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDF, SH
-
-from kg_build.rdf import ontology
-from kg_build.validation import shacl as validation
 from shapes_cases import CASES_DIR, all_cases, load_case
+
+from kg_build.model import ontology
+from kg_build.validation import shacl as validation
 
 CASES = all_cases()
 

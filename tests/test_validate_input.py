@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from loopback import Quiet, http_server
 from rdflib import XSD, Dataset, Graph, Literal
 from rdflib.compare import isomorphic
 
 from kg_build.annotations import reader as annotation
-from kg_build.validation import files as checking
-from kg_build.rdf import rdfio
 from kg_build.annotations import yamlsource
+from kg_build.model import rdfio
 from kg_build.problems import InputError, Problem
-from loopback import Quiet, http_server
+from kg_build.validation import files as checking
 
 DATA = Path(__file__).parent / "data"
 GOOD = DATA / "valid" / "minimal-review.yaml"
@@ -109,10 +109,12 @@ def test_jsonld_remote_and_file_contexts_are_neither_fetched_nor_read(tmp_path, 
     cases = {
         "remote.jsonld": (f'{{"@context": "{base}/ctx.jsonld", "@id": "{EX}a", "name": "x"}}', 1, 2),
         "local.jsonld": (f'{{\n  "@id": "{EX}a",\n  "@context": "{local.as_uri()}", "name": "x"}}', 3, 3),
-        "in-a-list.jsonld": (f'{{"@context": [{{"a": "{EX}a"}},\n "{base}/list.jsonld"], "@id": "{EX}a", "a": "x"}}', 1, 2),
+        "in-a-list.jsonld": (f'{{"@context": [{{"a": "{EX}a"}},\n "{base}/list.jsonld"], '
+                             f'"@id": "{EX}a", "a": "x"}}', 1, 2),
         "nested.jsonld": (f'{{"@context": {{"p": "{EX}p"}}, "@id": "{EX}a",\n "p": {{"@context": "{base}/n.jsonld", '
                           f'"@id": "{EX}b"}}}}', 2, 8),
-        "import.jsonld": (f'{{"@context": {{"@version": 1.1, "@import": "{base}/imp.jsonld"}}, "@id": "{EX}a"}}', 1, 32),
+        "import.jsonld": (f'{{"@context": {{"@version": 1.1, "@import": "{base}/imp.jsonld"}}, '
+                          f'"@id": "{EX}a"}}', 1, 32),
     }
     for name, (text, line, column) in cases.items():
         (tmp_path / name).write_text(text)

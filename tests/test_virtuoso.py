@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 import requests
-
-from kg_build.pipeline import builder as build
-from kg_build import queries
-from kg_build.publish import push as remote
-from kg_build.pipeline.store import open_store
 from query_expectations import load
+
+from kg_build import queries
+from kg_build.pipeline import builder as build
+from kg_build.publish import push as remote
+from kg_build.store import open_store
 
 BASE = os.environ.get("SGKG_VIRTUOSO")
 pytestmark = pytest.mark.skipif(not BASE, reason="set SGKG_VIRTUOSO (make test-virtuoso starts a server)")

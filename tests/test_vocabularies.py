@@ -8,9 +8,8 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
-from kg_build.rdf import iris
-from kg_build.rdf import ontology
 from kg_build import resources as paths
+from kg_build.model import iris, ontology
 
 VOCAB_FILES = paths.vocab_files()
 
@@ -31,7 +30,7 @@ def test_scheme_file_is_one_complete_concept_scheme(path):
     notations = Counter()
     labels = Counter()
     for c in concepts:
-        pref = [l for l in g.objects(c, SKOS.prefLabel) if l.language == "en"]
+        pref = [label for label in g.objects(c, SKOS.prefLabel) if label.language == "en"]
         defs = [d for d in g.objects(c, SKOS.definition) if d.language == "en"]
         nots = list(g.objects(c, SKOS.notation))
         if len(pref) != 1:
@@ -44,7 +43,7 @@ def test_scheme_file_is_one_complete_concept_scheme(path):
             notations[str(nots[0])] += 1
             if iris.concept(path.stem, str(nots[0])) != c:
                 problems.append(f"{c}: notation {nots[0]} does not match its IRI")
-        labels.update(str(l).lower() for l in pref)
+        labels.update(str(label).lower() for label in pref)
         if (c, SKOS.inScheme, scheme) not in g:
             problems.append(f"{c}: not in scheme {scheme}")
         broader = list(g.objects(c, SKOS.broader))

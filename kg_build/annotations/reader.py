@@ -17,20 +17,18 @@ import datetime
 import difflib
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 from rdflib.namespace import Namespace
 
-from kg_build.rdf import iris
-from kg_build.rdf import ontology
-from kg_build.annotations import spec
-from kg_build.problems import InputError, Problem
-from kg_build.annotations.spec import Key
 from kg_build.annotations.yamlsource import Mapping, Pos, Scalar, Sequence, load_yaml
+from kg_build.model import iris, ontology, spec
+from kg_build.model.spec import Key
+from kg_build.problems import InputError, Problem
 
 SGV = Namespace(iris.ONTOLOGY)
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -356,7 +354,7 @@ class _Checker:
         pub = parse_date(published) if isinstance(published, Scalar) else None
         order = [("commissioned", review.get("commissioned")), ("completed", review.get("completed")),
                  ("published", published)]
-        dated = [(n, v, parse_date(v)) for n, v in order if isinstance(v, Scalar) and parse_date(v)]
+        dated = [(n, v, d) for n, v in order if isinstance(v, Scalar) and (d := parse_date(v)) is not None]
         for (n1, v1, d1), (n2, v2, d2) in zip(dated, dated[1:]):
             if d1.text > d2.text and not d1.text.startswith(d2.text):
                 self.problem(v2.pos, f"review.{n2} ({v2}) is before review.{n1} ({v1})",

@@ -101,9 +101,9 @@ class _Converter:
             kind = node.tag.rsplit(":", 1)[-1]
             return Scalar(node.value, _pos(node), kind, node.style not in (None, ""))
         if isinstance(node, yaml.SequenceNode):
-            out = Sequence(_pos(node))
-            out.extend(self.convert(item, depth + 1) for item in node.value)
-            return out
+            items = Sequence(_pos(node))
+            items.extend(self.convert(item, depth + 1) for item in node.value)
+            return items
         out = Mapping(_pos(node))
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):

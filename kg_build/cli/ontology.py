@@ -23,8 +23,8 @@ def register(sub, common) -> None:
 def run_check(args) -> int:
     from rdflib import Graph
 
+    from kg_build.model import ontology
     from kg_build.problems import SgkgError
-    from kg_build.rdf import ontology
     from kg_build.validation import reasoning
 
     reasoning.java()  # before parsing: a missing Java is said at once

@@ -1,6 +1,6 @@
 """Writes everything derived from ontology/ (`make generate`, or `python -m kg_build.devtools.codegen`):
 
-- kg_build/rdf/namespace.py: the sg: terms as a closed Python namespace, each with its definition;
+- kg_build/model/namespace.py: the sg: terms as a closed Python namespace, each with its definition;
 - docs/annotation.schema.json: the JSON Schema of the annotation format (ontology/format.yaml);
 - ontology/shapes/concepts.ttl, completeness.ttl, iris.ttl: the shapes that follow from the
   vocabularies, the format and the IRI rules (kg_build/devtools/shapegen.py);
@@ -12,17 +12,16 @@ this writes (run `make generate` after editing ontology/).
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-
 import textwrap
+from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg_build.rdf import iris
 from kg_build import resources
+from kg_build.model import iris
 
-TARGET = Path(__file__).resolve().parent.parent / "rdf" / "namespace.py"
+TARGET = Path(__file__).resolve().parent.parent / "model" / "namespace.py"
 
 _KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 

@@ -15,14 +15,14 @@ order, what no single review holds, and its tail (kg_build/exports/writer.py). T
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
 
 import pyoxigraph as ox
 
 from kg_build import resources
-from kg_build.rdf import rdfio
+from kg_build.model import rdfio
 
 DATASET, MERGED = "dataset", "merged"
 
@@ -42,12 +42,12 @@ def body_of(serialised: bytes) -> bytes:
 
 def jsonld_nodes(triples: list) -> bytes:
     """The JSON-LD node objects of some triples, without the enclosing array (b"" for none)."""
-    return ox.serialize(triples, format=ox.RdfFormat.JSON_LD).strip()[1:-1].strip() if triples else b""
+    return rdfio.serialized(triples, ox.RdfFormat.JSON_LD).strip()[1:-1].strip() if triples else b""
 
 
 def _turtle_like(fmt: ox.RdfFormat) -> Callable[[list], bytes]:
     def part(items: list) -> bytes:
-        return body_of(ox.serialize(items, format=fmt, prefixes=rdfio.prefixes())) if items else b""
+        return body_of(rdfio.serialized(items, fmt, prefixes=rdfio.prefixes())) if items else b""
     return part
 
 
@@ -72,7 +72,7 @@ class ExportFormat:
 
 FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
     ExportFormat("nq", "dataset.nq", "application/n-quads", DATASET,
-                 lambda quads: ox.serialize(quads, format=ox.RdfFormat.N_QUADS) if quads else b""),
+                 lambda quads: rdfio.serialized(quads, ox.RdfFormat.N_QUADS) if quads else b""),
     ExportFormat("trig", "dataset.trig", "application/trig", DATASET, _turtle_like(ox.RdfFormat.TRIG),
                  head=prefix_header),
     ExportFormat("ttl", "graph.ttl", "text/turtle", MERGED, _turtle_like(ox.RdfFormat.TURTLE), head=prefix_header),

@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg_build.exports.formats import DATASET, FORMATS
+from kg_build.model import rdfio
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -48,13 +49,16 @@ def _is_own(subject, review: str) -> bool:
 
 def make(quads: list[ox.Quad], review: str) -> tuple[dict[str, bytes], ReviewParts]:
     """The export parts of one review graph, its quads given in canonical order
-    (kg_build/rdf/rdfio.review_quads); one part a format of kg_build/exports/formats.py."""
-    own, shared = [], []
+    (kg_build/model/rdfio.review_quads); one part a format of kg_build/exports/formats.py."""
+    own: list[ox.Triple] = []
+    shared: list[ox.Triple] = []
     for q in quads:
         (own if _is_own(q.subject, review) else shared).append(q.triple)
-    classes = Counter(t.object.value for t in own if t.predicate.value == RDF_TYPE)
+    # (review graphs come from rdflib, whose terms are never quoted triples)
+    classes = Counter(t.object.value for t in own
+                      if t.predicate.value == RDF_TYPE and not isinstance(t.object, ox.Triple))
     files = {f.name: f.part(quads if f.scope == DATASET else own) for f in FORMATS.values()}
-    shared_lines = sorted(ox.serialize(shared, format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines())
+    shared_lines = sorted(rdfio.serialized(shared, ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines())
     return files, ReviewParts(review, len(quads), dict(sorted(classes.items())), shared_lines)
 
 

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pyoxigraph as ox
 
 from kg_build import __version__
+from kg_build.atomic import atomic_write_bytes
 from kg_build.exports.formats import DATASET, FORMATS, export_files
 from kg_build.exports.parts import RDF_TYPE
-from kg_build.rdf import iris
-from kg_build.atomic import atomic_write_bytes
+from kg_build.model import iris
 from kg_build.problems import SgkgError
-from kg_build.pipeline.store import DATASET_GRAPH
+from kg_build.store import DATASET_GRAPH
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 

@@ -16,35 +16,33 @@ import hashlib
 import json
 import multiprocessing
 import os
-import time
 import shutil
+import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any
 
 from rdflib import URIRef
 
-from kg_build import __version__
+from kg_build import __version__, resources
 from kg_build.annotations import reader
-from kg_build.pipeline import folder
-from kg_build.exports import parts as export_parts
-from kg_build.rdf import iris
-from kg_build.rdf import mapping
-from kg_build.rdf import ontology
-from kg_build import resources
-from kg_build.validation import qc
-from kg_build.rdf import rdfio
-from kg_build.validation import shacl
-from kg_build.pipeline.folder import CACHE, MANIFEST, PUSH_STATE
-from kg_build.exports.writer import dataset_nquads, describe_dataset, shared_triples, write_exports
-from kg_build.exports.parts import DamagedCache
-from kg_build.inputs import duplicate_review_ids, find_inputs
-from kg_build.processes import die_with_parent
-from kg_build.problems import InputError, Problem
 from kg_build.annotations.yamlsource import Pos
-from kg_build.pipeline.store import DATASET_GRAPH, ONTOLOGY_GRAPH, VOCAB_GRAPH, create_store, store_files, update_store
+from kg_build.exports import parts as export_parts
+from kg_build.exports.parts import DamagedCache
+from kg_build.exports.writer import dataset_nquads, describe_dataset, shared_triples, write_exports
+from kg_build.inputs import duplicate_review_ids, find_inputs
+from kg_build.model import iris, ontology, rdfio
+from kg_build.pipeline import folder
+from kg_build.pipeline.folder import CACHE, MANIFEST, PUSH_STATE
+from kg_build.pipeline.store import create_store, update_store
+from kg_build.problems import InputError, Problem
+from kg_build.processes import die_with_parent
+from kg_build.rdf import mapping
+from kg_build.store import DATASET_GRAPH, ONTOLOGY_GRAPH, VOCAB_GRAPH, store_files
+from kg_build.validation import qc, shacl
 
 YAML_SUFFIXES = {".yaml", ".yml"}
 KEEP = (PUSH_STATE,)  # files of the previous build that the next one carries over
@@ -65,8 +63,14 @@ class ReviewBuild:
     id_pos: tuple[int, int] = (0, 0)  # line and column of review.id in its file
     _parts: export_parts.ReviewParts | None = None
 
+    @property
+    def cache_folder(self) -> Path:
+        """`folder`, for a review whose cache files are written (every review of a build has them)."""
+        assert self.folder is not None, f"review {self.review_id} has no cache files"
+        return self.folder
+
     def cache_file(self, suffix: str) -> Path:
-        return self.folder / f"{self.key}.{suffix}"
+        return self.cache_folder / f"{self.key}.{suffix}"
 
     @property
     def parts(self) -> export_parts.ReviewParts:
@@ -74,12 +78,12 @@ class ReviewBuild:
         first asked, so a rebuild without exports reads no cache file of an unchanged review.
         Raises DamagedCache when the cache file is missing or changed."""
         if self._parts is None:
-            self._parts = export_parts.read(self.folder, self.key, self.meta_sha256)
+            self._parts = export_parts.read(self.cache_folder, self.key, self.meta_sha256)
         return self._parts
 
     def read_part(self, suffix: str) -> bytes:
         """One of its cache files (nq, trig, ttl, jsonld), checked; DamagedCache if it is not as written."""
-        return export_parts.read_part(self.folder, self.key, suffix, self.parts)
+        return export_parts.read_part(self.cache_folder, self.key, suffix, self.parts)
 
 
 @dataclass
@@ -120,7 +124,8 @@ class BuildResult:
 
 def fingerprint() -> str:
     """What every review's build depends on besides its own file: ontology, vocabularies, shapes, the
-    annotation format, QC queries and the code (every module of the package: any of them may shape the output, so an edit
+    annotation format, QC queries and the code (every module of the package: any of them may shape the output, so an
+    edit
     never serves stale cache entries)."""
     h = hashlib.sha256(__version__.encode())
     qc_queries = sorted(resources.queries_dir().glob("qc/*.rq"))
@@ -175,11 +180,13 @@ def build_one(path: str, display: str, key: str, engine: str, folder: str) -> Re
     t4 = time.perf_counter()
     files, review_parts = export_parts.make(quads, str(mapped.iri))
     t5 = time.perf_counter()
-    problems = sorted(shacl.shape_problems(mapped, report) + qc.review_problems(files["nq"], str(mapped.iri), display) + rf.warnings)
+    problems = sorted(shacl.shape_problems(mapped, report) + rf.warnings
+                      + qc.review_problems(files["nq"], str(mapped.iri), display))
     t6 = time.perf_counter()
     meta = export_parts.write(Path(folder), key, files, review_parts)
-    return ReviewBuild(rf.review_id, display, key, problems, triples=review_parts.triples, _parts=review_parts, folder=Path(folder),
-                       meta_sha256=meta, id_pos=(rf.tree["review"]["id"].pos.line, rf.tree["review"]["id"].pos.column),
+    id_pos = rf.tree["review"]["id"].pos
+    return ReviewBuild(rf.review_id, display, key, problems, triples=review_parts.triples, _parts=review_parts,
+                       folder=Path(folder), meta_sha256=meta, id_pos=(id_pos.line, id_pos.column),
                        timings={"load": t1 - t0, "map": t2 - t1, "validate": t3 - t2, "serialize": t4 - t3,
                                 "parts": t5 - t4, "qc": t6 - t5, "write": time.perf_counter() - t6})
 
@@ -410,6 +417,8 @@ def _check_loaded(reviews: list[ReviewBuild], path_problems: list[Problem]) -> N
 class _Located(str):
     """A review id with the position of review.id in its file (as a yamlsource.Scalar has)."""
 
+    pos: Pos
+
     def __new__(cls, text: str, pos: Pos):
         obj = super().__new__(cls, text)
         obj.pos = pos
@@ -481,7 +490,8 @@ def _write_once(out: Path, staging: Path, result: BuildResult, previous: dict, c
     if incremental:
         try:
             update_store(out / "store", staging / "store",
-                         remove=[str(iris.review(i)) for i in sorted({*gone, *(r.review_id for r in changed)} & set(before))],
+                         remove=[str(iris.review(i))
+                                 for i in sorted({*gone, *(r.review_id for r in changed)} & set(before))],
                          add=[r.cache_file("nq") for r in changed])
         except (OSError, RuntimeError, ValueError) as exc:  # pyoxigraph's errors for a store it cannot read
             if "No space left" in str(exc):
@@ -502,7 +512,7 @@ def _write_once(out: Path, staging: Path, result: BuildResult, previous: dict, c
     t2 = time.perf_counter()
     if exports:
         (staging / "export" / "void.ttl").write_bytes(describe_dataset(reviews, export_files, shared))
-    manifest = {
+    manifest: dict[str, Any] = {
         "version": __version__,
         "fingerprint": common,
         "support_problems": [p.as_dict() for p in result.support_problems],
@@ -523,9 +533,9 @@ def _write_once(out: Path, staging: Path, result: BuildResult, previous: dict, c
     t4 = time.perf_counter()
     folder.publish(staging, out, staging / "new")
     keep = {r.key for r in reviews}
-    for f in (out / CACHE).iterdir():
-        if f.name.split(".", 1)[0] not in keep:
-            f.unlink()
+    for cached in (out / CACHE).iterdir():
+        if cached.name.split(".", 1)[0] not in keep:
+            cached.unlink()
     result.timings.update({"export": t1 - t0, "store": t2 - t1, "describe": t3 - t2, "sync": t4 - t3,
                            "swap": time.perf_counter() - t4})
     result.store_update = "replaced graphs" if incremental else "loaded"

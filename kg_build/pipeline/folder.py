@@ -22,9 +22,9 @@ import socket
 import stat
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from kg_build.atomic import exchange, umask
 from kg_build.problems import SgkgError

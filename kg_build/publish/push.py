@@ -23,18 +23,18 @@ import os
 import re
 import socket
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
-from urllib.parse import urlsplit, urlunsplit
 
 import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from kg_build.pipeline import folder
 from kg_build.atomic import atomic_write_text
+from kg_build.endpoints import check_url, public_url
+from kg_build.pipeline import folder
 from kg_build.problems import SgkgError
 
 STATE = "push-state.json"
@@ -63,7 +63,7 @@ class PushReport:
         return not self.failed
 
     def summary(self) -> dict:
-        counts = defaultdict(int)
+        counts: defaultdict[str, int] = defaultdict(int)
         for g in self.graphs:
             counts[g.status] += 1
         return {"ok": self.ok, "graphs": len(self.graphs), "by_status": dict(sorted(counts.items())),
@@ -76,7 +76,8 @@ def graphs_of(nquads_path: Path) -> Iterator[tuple[str, bytes]]:
     graph by graph, so one graph is held at a time (the whole file is 2.4 GB at 10,000 reviews); a file
     whose graphs are interleaved is refused, since sending a graph twice would replace its first part."""
     seen: set[str] = set()
-    graph, lines = None, []
+    graph: str | None = None
+    lines: list[bytes] = []
     with open(nquads_path, "rb") as f:
         for line in f:
             line = line.rstrip(b"\n")
@@ -99,41 +100,19 @@ def graphs_of(nquads_path: Path) -> Iterator[tuple[str, bytes]]:
 
 # -- URLs and errors ---------------------------------------------------------------------------
 
-def public_url(url: str) -> str:
-    """The URL as messages show it: without a password written into it (`http://user:secret@host/`)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    if parts.password is None:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
-
-
-def check_url(url: str, option: str, cls: type[SgkgError] = SgkgError) -> None:
-    """`cls` (an SgkgError) unless the URL is an http(s) URL with a host."""
-    try:
-        parts = urlsplit(url)
-        ok = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-    except ValueError:
-        ok = False
-    if not ok:
-        raise cls("not an http(s) URL", public_url(url), hint=f"give {option} as a full URL, for example "
-                  "http://127.0.0.1:7878/query", rule="usage")
-
-
 def why(exc: BaseException) -> str:
     """A short reason for a failed request (requests wraps urllib3, which wraps the socket error)."""
-    seen, todo, found = set(), [exc], []
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    found: list[BaseException] = []
     while todo:
         e = todo.pop(0)
         if e is None or id(e) in seen:
             continue
         seen.add(id(e))
         found.append(e)
-        todo += [e.__cause__, e.__context__, getattr(e, "reason", None)]
+        reason = getattr(e, "reason", None)  # urllib3 and urllib keep the cause here (sometimes as text)
+        todo += [e.__cause__, e.__context__, reason if isinstance(reason, BaseException) else None]
         todo += [a for a in getattr(e, "args", ()) if isinstance(a, BaseException)]
     for kinds, text in (
             ((ConnectionRefusedError,), "connection refused"),

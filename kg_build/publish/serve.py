@@ -70,9 +70,9 @@ import urllib.parse
 from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 
-from kg_build.queries import guard
 from kg_build.problems import SgkgError
 from kg_build.processes import die_with_parent, pdeathsig_hook
+from kg_build.queries import guard
 
 DEFAULT_TIMEOUT = 30.0  # seconds
 MAX_RESULT_BYTES = 256 * 2**20
@@ -407,8 +407,8 @@ class _Pool:
 
 
 class _App:
-    def __init__(self, pool: _Pool, timeout: float, cors: bool, assets: dict, page_note: str, quiet: bool,
-                 hosts: set[str] | None):
+    def __init__(self, pool: _Pool, timeout: float, cors: bool, assets: dict[str, tuple[str, bytes]], page_note: str,
+                 quiet: bool, hosts: set[str] | None):
         self.pool, self.timeout, self.cors, self.assets, self.page_note = pool, timeout, cors, assets, page_note
         self.quiet, self.hosts = quiet, hosts
 
@@ -453,10 +453,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     server_version = "sgkg-serve"
     sys_version = ""
     timeout = 300  # seconds an idle or stalled connection is kept
+    server: _HTTPServer  # the only server it is given
 
     @property
     def app(self) -> _App:
-        return self.server.app
+        app = self.server.app
+        assert app is not None, "serve() sets the app before the server answers"
+        return app
 
     def log_message(self, format, *args) -> None:  # no access log; stopped queries are reported
         pass
@@ -694,7 +697,7 @@ def _free_port() -> int:
 
 
 class _Links(html.parser.HTMLParser):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.links: list[str] = []
 
@@ -811,7 +814,8 @@ def run(store: Path, host: str = "127.0.0.1", port: int = 7878, timeout: float =
                             rule="serve-store") from None
         except _Stopped:
             raise SgkgError("the query workers did not start within 60 s", store,
-                            hint="the machine may be short of memory: try fewer --workers", rule="serve-store") from None
+                            hint="the machine may be short of memory: try fewer --workers",
+                            rule="serve-store") from None
         hosts = {"localhost", host.strip("[]").lower()} if loopback else None
         server.app = _App(pool, float(timeout), cors, assets, page_note, quiet or json_line, hosts)
         base = f"http://{url_host(host)}:{server.server_address[1]}/"
@@ -899,14 +903,16 @@ def start(out: Path, host: str = "127.0.0.1", port: int = 0, timeout: float = DE
         cmd += ["--workers", str(workers)]
     process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, **popen)
     deadline = time.monotonic() + startup
-    said = []
+    said: list[str] = []
+    stdout = process.stdout
+    assert stdout is not None, "started with stdout=PIPE"
     while True:
         left = deadline - time.monotonic()
-        if left <= 0 or not select.select([process.stdout], [], [], left)[0]:
+        if left <= 0 or not select.select([stdout], [], [], left)[0]:
             process.kill()
             process.wait()
             raise SgkgError(f"sgkg serve did not start within {startup:g} s", out, rule="serve-start")
-        line = process.stdout.readline()
+        line = stdout.readline()
         if not line:  # it stopped: its --json failure document says why
             process.wait()
             try:

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg_build.pipeline.store import open_store
+import pyoxigraph as ox
+
+from kg_build.store import open_store
 
 COUNTS = ("children", "persons", "agencies", "events", "risk_factors", "missed_opportunities",
           "findings", "recommendations", "systemic_factors")
@@ -35,8 +37,10 @@ ORDER BY ?review
 def review_stats(build_dir: Path) -> list[dict]:
     """One row a review: its IRI, title and the counts named in COUNTS."""
     store = open_store(Path(build_dir) / "store")
+    solutions = store.query(STATS_QUERY)
+    assert isinstance(solutions, ox.QuerySolutions), "STATS_QUERY is a SELECT query"
     rows = []
-    for r in store.query(STATS_QUERY):
+    for r in solutions:
         row = {"review": r["review"].value, "title": r["title"].value}
         row.update({k: int(r[k].value) for k in COUNTS})
         rows.append(row)

@@ -24,26 +24,33 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import re
 import sys
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pyoxigraph as ox
 import yaml
 
-from kg_build.queries import guard
-from kg_build.rdf import iris
-from kg_build.rdf import ontology
 from kg_build import resources
+from kg_build.model import iris, ontology
 from kg_build.problems import SgkgError
 from kg_build.processes import die_with_parent
+from kg_build.queries import guard
 
-__all__ = ['PARAM_TYPES', 'INTEGER', 'DECIMAL', 'BOOLEAN', 'XSD_DATE', 'IRI_CHARS', 'DATE', 'DEFAULT_TIMEOUT', 'PREFIXES', 'IRI_SCHEMES', 'QueryError', 'Param', 'StoredQuery', 'parse_header', 'load_query', 'catalogue', 'get', 'adhoc', 'from_text', 'parse_param', 'expand_iri', 'bind', 'Result', 'check_query', 'run_local', 'run_local_with_deadline', 'values_block', 'with_values', 'run_endpoint', 'run_rdflib', 'parse_param_args', 'short_form']
+__all__ = [
+    "PARAM_TYPES", "INTEGER", "DECIMAL", "BOOLEAN", "XSD_DATE", "IRI_CHARS", "DATE",
+    "DEFAULT_TIMEOUT", "PREFIXES", "IRI_SCHEMES", "QueryError", "Param", "StoredQuery",
+    "parse_header", "load_query", "catalogue", "get", "adhoc", "from_text", "parse_param",
+    "expand_iri", "bind", "Result", "check_query", "run_local", "run_local_with_deadline",
+    "values_block", "with_values", "run_endpoint", "run_rdflib", "parse_param_args", "short_form",
+]
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")  # and "concept:<scheme>"
 INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
@@ -97,7 +104,7 @@ class StoredQuery:
 # -- catalogue ---------------------------------------------------------------------------------
 
 def parse_header(path: Path, text: str) -> dict:
-    lines = [l[2:] for l in text.splitlines() if l.startswith("#+")]
+    lines = [line[2:] for line in text.splitlines() if line.startswith("#+")]
     if not lines:
         raise QueryError(f"{path}: no `#+` header (summary, description, cq, params, tags, row)")
     try:
@@ -417,7 +424,7 @@ def run_local_with_deadline(q: StoredQuery, store_dir: Path, values: dict[str, s
     terms = bind(q, values or {})
     check_query(q, parse=False)
     methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    ctx = multiprocessing.get_context("fork") if "fork" in methods else multiprocessing.get_context("spawn")
     with tempfile.TemporaryDirectory(prefix="sgkg-query-") as tmp:
         out = Path(tmp) / "results.srj"
         receive, send = ctx.Pipe(duplex=False)
@@ -447,6 +454,7 @@ def run_local_with_deadline(q: StoredQuery, store_dir: Path, values: dict[str, s
         if message is not None:
             raise _child_error(q, message)
         solutions = ox.parse_query_results(path=str(out), format=ox.QueryResultsFormat.JSON)
+        assert isinstance(solutions, ox.QuerySolutions), "the child writes the solutions of a SELECT query"
         variables = [v.value for v in solutions.variables]
         rows = [[s[v] for v in variables] for s in solutions]
     return Result(variables, rows, q.ordered)
@@ -459,10 +467,10 @@ def _child_query(q: StoredQuery, store_dir: str, terms: dict, out: str, conn, pa
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the child (Ctrl-C, deadline)
     die_with_parent(parent)
     try:
-        from kg_build.pipeline.store import open_store
+        from kg_build.store import open_store
 
         _evaluate(q, open_store(Path(store_dir)), terms).serialize(out, format=ox.QueryResultsFormat.JSON)
-        message = None
+        message: tuple[Any, ...] | None = None
     except SgkgError as exc:
         message = ("sgkg", type(exc) is QueryError, exc.what, exc.path, exc.line, exc.column, exc.hint,
                    exc.rule, exc.exit_code)
@@ -514,7 +522,7 @@ def run_endpoint(q: StoredQuery, endpoint: str, values: dict[str, str] | None = 
     from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-    from kg_build.publish.push import check_url, public_url
+    from kg_build.endpoints import check_url, public_url
 
     url = public_url(endpoint)
     check_url(endpoint, "--endpoint", cls=QueryError)
@@ -535,7 +543,8 @@ def run_endpoint(q: StoredQuery, endpoint: str, values: dict[str, str] | None = 
     sw.queryType = SELECT
     sw.setMethod(POST)
     sw.setReturnFormat(JSON)
-    sw.setTimeout(timeout)
+    # whole seconds (SPARQLWrapper keeps int(timeout), and 0 would mean no timeout): round up
+    sw.setTimeout(max(1, math.ceil(timeout)))
     try:
         with warnings.catch_warnings():  # an answer that is not JSON is reported below, not warned about
             warnings.simplefilter("ignore")
@@ -644,7 +653,7 @@ def run_rdflib(q: StoredQuery, dataset, values: dict[str, str] | None = None) ->
     variables = [str(v) for v in res.vars]
     rows = []
     for r in res:
-        row = []
+        row: list[ox.NamedNode | ox.Literal | ox.BlankNode | None] = []
         for v in res.vars:
             t = r[v]
             if t is None:
@@ -664,7 +673,7 @@ def run_rdflib(q: StoredQuery, dataset, values: dict[str, str] | None = None) ->
 
 
 def parse_param_args(items: Iterable[str]) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for item in items:
         if "=" not in item:
             raise QueryError(f"--param {item!r}: write name=value", rule="usage")

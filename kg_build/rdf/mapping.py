@@ -1,13 +1,13 @@
 """Mapping a checked annotation file to RDF: one named graph a review, deterministic IRIs.
 
-The mapping is read from the annotation format (ontology/format.yaml, kg_build/annotations/spec.py):
+The mapping is read from the annotation format (ontology/format.yaml, kg_build/model/spec.py):
 each entry of a list section becomes a node `review/{id}/{segment}/{entry id}` of the section's class,
 and each key with an RDF property fills that property by its kind (a literal, a concept of the key's
 vocabulary, the IRI of the entry it names, a typed date ...). Only the structural patterns are
 written by hand (kg_build/rdf/patterns.py): evidence as Web Annotations, OWL-Time instants and
 intervals, outcomes, ages, the review with its case, board and local authority, the annotator.
 
-Every node's IRI comes from the ids in the YAML (kg_build/rdf/iris.py). Every claim carries its
+Every node's IRI comes from the ids in the YAML (kg_build/model/iris.py). Every claim carries its
 provenance: prov:wasDerivedFrom its source document(s), sg:evidence a Web Annotation quoting the
 source, sg:annotatedBy the annotator. `origins` records, for each node, the YAML line that produced
 it, so that SHACL results can be reported against the file. The tree it reads holds no null (the
@@ -20,11 +20,10 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, TIME, XSD, Namespace
 
-from kg_build.annotations import spec
-from kg_build.annotations.reader import ReviewFile, parse_bool, parse_date, scheme_of
+from kg_build.annotations.reader import DateValue, ReviewFile, parse_bool, parse_date, scheme_of
 from kg_build.annotations.yamlsource import Mapping, Pos, Sequence
-from kg_build.rdf import iris, ontology
-from kg_build.rdf.namespace import SG
+from kg_build.model import iris, ontology, spec
+from kg_build.model.namespace import SG
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 
@@ -36,6 +35,13 @@ class MappedReview:
     graph: Graph
     origins: dict[str, Pos] = field(default_factory=dict)  # node IRI -> YAML position
     file: str = ""
+
+
+def checked_date(v) -> DateValue:
+    """The date of a value the checker has accepted as a date."""
+    d = parse_date(str(v))
+    assert d is not None, f"the checker refuses {v!r}, which is not a date"
+    return d
 
 
 def as_list(v) -> list:
@@ -54,7 +60,7 @@ class Mapper:
         self.origins: dict[str, Pos] = {}
         self.R = iris.review(rf.review_id)
         self.ids = rf.ids
-        self.segments = {name: k.segment for name, k in spec.list_sections().items()}
+        self.lists = spec.list_sections()
         self.annotator = iris.annotator(str(self.t["annotation"]["annotator"]["id"]))
         sources = self.t["sources"]
         self.default_sources = [self.node("source", str(sources[0]["id"]))] if len(sources) == 1 else []
@@ -85,19 +91,28 @@ class Mapper:
         if text == "board":
             return iris.sub(self.R, "board")
         if text == "local-authority" and text not in self.ids:
+            assert self.local_authority is not None, "the checker refuses it without review.local_authority"
             return self.local_authority
-        return self.node(self.segments[self.ids[text][0]], text)
+        return self.entry_node(self.lists[self.ids[text][0]], text)
+
+    def entry_node(self, key: spec.Key, local_id: str) -> URIRef:
+        """The node of an entry of `key` (a list, or a map with a segment of its own)."""
+        if key.segment is None:
+            raise ValueError(f"key {key.name} has no IRI segment, so its entries have no node")
+        return self.node(key.segment, local_id)
 
     def code(self, key: spec.Key, v) -> URIRef:
         """The concept of a checked code of a coded key."""
-        return ontology.scheme(scheme_of(key)).lookup(str(v))
+        concept = ontology.scheme(scheme_of(key)).lookup(str(v))
+        assert concept is not None, f"the checker refuses {v!r}, which is not a code of {key.name}"
+        return concept
 
     def text(self, s, p, v) -> None:
         if v is not None:
             self.add(s, p, Literal(str(v)))
 
     def date_literal(self, v) -> Literal:
-        d = parse_date(str(v))
+        d = checked_date(v)
         return Literal(d.text, datatype=XSD[d.datatype])
 
     def value(self, s: URIRef, key: spec.Key, v) -> None:
@@ -132,7 +147,7 @@ class Mapper:
             self.add(not_stated_on or s, SG.notStated, by_name[str(name)].prop)
 
     def instant(self, node: URIRef, v) -> URIRef:
-        d = parse_date(str(v))
+        d = checked_date(v)
         self.add(node, RDF.type, TIME.Instant)
         prop = {"day": TIME.inXSDDate, "month": TIME.inXSDgYearMonth, "year": TIME.inXSDgYear}[d.precision]
         self.add(node, prop, Literal(d.text, datatype=XSD[d.datatype]))
@@ -188,7 +203,7 @@ class Mapper:
 
         pattern = patterns.PATTERNS.get(section.pattern) if section.pattern else None
         for index, m in enumerate(as_list(items), start=1):
-            s = self.origin(self.node(section.segment, str(m["id"])), m)
+            s = self.origin(self.entry_node(section, str(m["id"])), m)
             cls = pattern.cls(self, m) if pattern is not None and pattern.cls is not None else section.cls
             self.add(s, RDF.type, cls)
             self.keys(s, m, section.keys)
@@ -209,7 +224,10 @@ class Mapper:
             if section.kind == spec.LIST:
                 self.entries(section, self.t.get(section.name))
             else:
-                patterns.PATTERNS[section.pattern].entry(self, self.R, self.t[section.name], 0, None)
+                assert section.pattern is not None, f"section {section.name} is not a list: a pattern maps it"
+                entry = patterns.PATTERNS[section.pattern].entry
+                assert entry is not None, f"pattern {section.pattern} maps a section: it has an entry function"
+                entry(self, self.R, self.t[section.name], 0, None)
         return MappedReview(self.rf.review_id, self.R, self.g, self.origins, self.rf.display)
 
 

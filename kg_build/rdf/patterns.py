@@ -8,19 +8,18 @@ section, 1 for the first, and the node of the entry it is nested in).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, XSD
 
-from kg_build.annotations import spec
 from kg_build.annotations.reader import age_in_months, parse_bool, scheme_of
 from kg_build.annotations.yamlsource import Mapping
-from kg_build.rdf import iris, ontology
+from kg_build.model import iris, ontology, spec
+from kg_build.model.namespace import SG
 from kg_build.rdf.mapping import Mapper, as_list
-from kg_build.rdf.namespace import SG
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ def child(mp: Mapper, s: URIRef, m: Mapping, _index: int, _parent) -> None:
     if out is not None:
         keys = spec.section("children").key("outcome")
         om = out if isinstance(out, Mapping) else None
-        o = mp.origin(mp.node(keys.segment, str(m["id"])), out)  # one outcome a child: named by the child
+        o = mp.origin(mp.entry_node(keys, str(m["id"])), out)  # one outcome a child: named by the child
         mp.add(o, RDF.type, keys.cls)
         mp.add(o, SG.outcomeFor, s)
         if om is not None:

@@ -14,18 +14,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import pyoxigraph as ox
 
 from kg_build.annotations import reader
-from kg_build.rdf import mapping
-from kg_build.rdf import rdfio
-from kg_build.validation import shacl
 from kg_build.inputs import MAX_FILE_BYTES, duplicate_review_ids, find_inputs, os_problem, read_input
+from kg_build.model import rdfio
 from kg_build.problems import InputError, Problem
+from kg_build.rdf import mapping
+from kg_build.validation import shacl
 
 RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nt": ox.RdfFormat.N_TRIPLES,
                ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD,
@@ -54,11 +54,11 @@ class ValidationRun:
 
 def _position(text: str | bytes, offset: int) -> tuple[int, int]:
     """1-based line and column (in characters) of `offset` in `text`."""
-    nl = "\n" if isinstance(text, str) else b"\n"
-    start = text.rfind(nl, 0, offset) + 1
-    line_start = text[start:offset]
-    width = len(line_start) if isinstance(line_start, str) else len(line_start.decode("utf-8", "replace"))
-    return text.count(nl, 0, offset) + 1, width + 1
+    if isinstance(text, str):
+        start = text.rfind("\n", 0, offset) + 1
+        return text.count("\n", 0, offset) + 1, len(text[start:offset]) + 1
+    start = text.rfind(b"\n", 0, offset) + 1
+    return text.count(b"\n", 0, offset) + 1, len(text[start:offset].decode("utf-8", "replace")) + 1
 
 
 def _context_reference(data: bytes) -> tuple[int, int, str]:

@@ -5,7 +5,7 @@ vocabularies; none joins two review graphs. So its rows over the whole dataset a
 rows over each review graph alone (kept when ?review is that graph) and its rows over the ontology and
 vocabularies alone (kept when ?review is not a review graph). The build runs the first in the worker
 that builds the review, on a small in-memory store, and caches the rows with the review; the second
-once. tests/test_qc.py checks that the union equals a run over the whole store.
+once. tests/test_queries.py checks that the union equals a run over the whole store.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from kg_build.rdf import iris
+from kg_build.model import iris
 from kg_build.problems import Problem
 
 

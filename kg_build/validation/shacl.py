@@ -2,10 +2,11 @@
 
 pyshacl is the reference validator; pyshacl-turbo (a Rust engine with pySHACL's API, about ten times
 faster here) serves the build, because a test shows it reports the same results as pyshacl on every
-case of the shape test suite (tests/test_shape_cases.py). Choose with `engine=`. The shapes graph is parsed once and reused. The data graph is
-validated as a read-only union with the ontology and the vocabularies, so class targets see
-rdfs:subClassOf and the concept-scheme shapes see skos:inScheme. (pyshacl's own ont_graph mixing
-copies only RDFS/OWL axioms, not SKOS concepts, and copies them again for every graph.)
+case of the shape test suite (tests/test_shape_cases.py). Choose with `engine=`. The shapes graph is
+parsed once and reused. The data graph is validated as a read-only union with the ontology and the
+vocabularies, so class targets see rdfs:subClassOf and the concept-scheme shapes see skos:inScheme.
+(pyshacl's own ont_graph mixing copies only RDFS/OWL axioms, not SKOS concepts, and copies them again
+for every graph.)
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
-from kg_build.rdf import ontology
+from kg_build.model import ontology
 from kg_build.problems import Problem
 
 VIOLATION = "Violation"
@@ -116,7 +117,7 @@ def _sort_key(r: ShapeResult) -> tuple:
     return tuple("" if v is None else v for v in astuple(r))
 
 
-_SUPPORT: dict[int, Graph] = {}
+_SUPPORT: dict[tuple[int, int], Graph] = {}
 
 
 SUPPORT_PREDICATES = (RDFS.subClassOf, SKOS.inScheme, SKOS.broader)

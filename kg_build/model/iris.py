@@ -37,7 +37,7 @@ def review_parts() -> tuple[str, ...]:
 
 @lru_cache(maxsize=4)
 def _review_parts(_format_file) -> tuple[str, ...]:
-    from kg_build.annotations import spec
+    from kg_build.model import spec
 
     return tuple(dict.fromkeys(k.segment for _, k in spec.walk() if k.segment))
 

@@ -7,15 +7,15 @@ to_canonical_graph so their labels do not depend on parse order.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
-from kg_build.rdf import iris
 from kg_build import resources
+from kg_build.model import iris
 
 
 def nquads_lines(graph: Graph, name: URIRef) -> list[str]:
@@ -54,6 +54,15 @@ def review_quads(graph: Graph, name: URIRef) -> list[ox.Quad]:
 
 def nquads_text(lines: list[str]) -> str:
     return "".join(line + "\n" for line in lines)
+
+
+def serialized(items: Iterable[ox.Triple] | Iterable[ox.Quad], fmt: ox.RdfFormat,
+               prefixes: dict[str, str] | None = None) -> bytes:
+    """The document pyoxigraph writes of some triples or quads. Given no output, ox.serialize returns
+    the bytes; its stub has no overload for that and types the result bytes | None."""
+    data = ox.serialize(items, format=fmt, prefixes=prefixes)
+    assert data is not None, "ox.serialize returns the document when it is given no output"
+    return data
 
 
 @lru_cache(maxsize=1)

@@ -12,9 +12,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
-from kg_build import __version__
-from kg_build.rdf import iris
-from kg_build import resources
+from kg_build import __version__, resources
+from kg_build.model import iris
 
 
 def _parse(files: list[Path]) -> Graph:
@@ -75,12 +74,13 @@ class Scheme:
 def _schemes(root: Path) -> dict[str, Scheme]:
     g = load_vocabularies()
     out: dict[str, Scheme] = {}
-    for s in sorted(g.subjects(RDF.type, SKOS.ConceptScheme)):
+    # schemes and concepts are named by IRI (the vocabularies have no blank nodes)
+    for s in sorted(s for s in g.subjects(RDF.type, SKOS.ConceptScheme) if isinstance(s, URIRef)):
         name = str(s).removeprefix(iris.VOCAB)
         out[name] = Scheme(name=name, iri=s)
-    for c, s in g.subject_objects(SKOS.inScheme):
-        name = str(s).removeprefix(iris.VOCAB)
-        if name not in out:
+    for c, in_scheme in g.subject_objects(SKOS.inScheme):
+        name = str(in_scheme).removeprefix(iris.VOCAB)
+        if name not in out or not isinstance(c, URIRef):
             continue
         for n in g.objects(c, SKOS.notation):
             out[name].concepts[str(n)] = c

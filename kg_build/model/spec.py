@@ -58,7 +58,7 @@ class Key:
     required: bool = False
     prop: URIRef | None = None        # the RDF property the value fills (coded keys read their scheme from it)
     refs: tuple[str, ...] = ()        # for REF/REFS: which sections the id may come from
-    keys: tuple["Key", ...] = ()      # for MAP/LIST: the keys of the nested mapping
+    keys: tuple[Key, ...] = ()      # for MAP/LIST: the keys of the nested mapping
     doc: str = ""
     shorthand: str | None = None      # MAP may be written as a plain scalar meaning this key
     unstated: bool = False            # may be listed under not_stated (its `prop` is then recorded)
@@ -69,7 +69,7 @@ class Key:
     segment: str | None = None        # LIST: the IRI segment of each entry (review/{id}/{segment}/{entry id})
     claim: bool = False               # LIST: each entry is a claim (dates, evidence, annotator)
 
-    def key(self, name: str) -> "Key":
+    def key(self, name: str) -> Key:
         return next(k for k in self.keys if k.name == name)
 
 
@@ -101,7 +101,7 @@ _KEY_FIELDS = {"kind", "required", "property", "refs", "keys", "doc", "shorthand
                "pattern", "expected", "class", "segment", "claim"}
 
 
-def _keys(raw: dict, groups: dict, where: str) -> tuple[Key, ...]:
+def _keys(raw: dict | None, groups: dict, where: str) -> tuple[Key, ...]:
     out: list[Key] = []
     if not isinstance(raw or {}, dict):
         raise FormatError(f"{where}: keys are a mapping of key names to their description")
@@ -118,14 +118,16 @@ def _keys(raw: dict, groups: dict, where: str) -> tuple[Key, ...]:
         out.append(_key(name, spec or {}, groups, f"{where}.{name}"))
     names = [k.name for k in out]
     if len(set(names)) != len(names):
-        raise FormatError(f"{where}: a key is given twice ({', '.join(sorted({n for n in names if names.count(n) > 1}))})")
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise FormatError(f"{where}: a key is given twice ({', '.join(twice)})")
     return tuple(out)
 
 
 def _key(name: str, spec: dict, groups: dict, where: str) -> Key:
     unknown = set(spec) - _KEY_FIELDS
     if unknown:
-        raise FormatError(f"{where}: unknown field(s) {', '.join(sorted(unknown))} (fields: {', '.join(sorted(_KEY_FIELDS))})")
+        raise FormatError(f"{where}: unknown field(s) {', '.join(sorted(unknown))} "
+                          f"(fields: {', '.join(sorted(_KEY_FIELDS))})")
     kind = spec.get("kind")
     if kind not in KINDS:
         raise FormatError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
@@ -134,7 +136,10 @@ def _key(name: str, spec: dict, groups: dict, where: str) -> Key:
     if exp is not None:
         if not isinstance(exp, dict) or set(exp) != {"shape", "target", "message"}:
             raise FormatError(f"{where}.expected: give shape, target and message")
-        expected = Expected(str(exp["shape"]), _iri(exp["target"], f"{where}.expected"), str(exp["message"]))
+        target = _iri(exp["target"], f"{where}.expected")
+        if target is None:
+            raise FormatError(f"{where}.expected: give shape, target and message")
+        expected = Expected(str(exp["shape"]), target, str(exp["message"]))
     return Key(
         name=name, kind=kind, required=bool(spec.get("required", False)),
         prop=_iri(spec.get("property"), where), refs=tuple(spec.get("refs") or ()),
