@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from kg_build.cli.common import EXIT_NONCONFORMING, EXIT_OK, Progress, print_problems
+from kg_build.validation import DEFAULT_ENGINE, ENGINES
 
 
 def register(sub, common) -> None:
@@ -13,7 +14,7 @@ def register(sub, common) -> None:
     p.add_argument("paths", nargs="*", type=Path, default=[Path("data")], help="files or folders (default: data)")
     p.add_argument("--strict", action="store_true", help="fail on warnings as well as violations")
     p.add_argument("--jobs", "-j", type=int, default=None, help="parallel workers (default: all cores)")
-    p.add_argument("--engine", choices=["turbo", "pyshacl"], default="turbo",
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
                    help="SHACL engine: pyshacl-turbo (default, fast) or pyshacl (the reference)")
     p.add_argument("--no-export", action="store_true",
                    help="write the store only, not build/export/ (fastest rebuild while editing reviews; "

@@ -14,6 +14,7 @@ def register(sub, common) -> None:
 
 
 def run(args) -> int:
+    from kg_build.queries import text_table
     from kg_build.queries.stats import COUNTS, review_stats
 
     rows = review_stats(Path(args.out))
@@ -23,7 +24,5 @@ def run(args) -> int:
     headers = ["review"] + [c.replace("_", " ") for c in COUNTS]
     table = [[r["review"].rsplit("/", 1)[-1]] + [str(r[c]) for c in COUNTS] for r in rows]
     totals = ["total"] + [str(sum(r[c] for r in rows)) for c in COUNTS]
-    widths = [max(len(x) for x in col) for col in zip(headers, *table, totals)]
-    for line in [headers, *table, totals]:
-        print("  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(line, widths))))
+    print(text_table(headers, [*table, totals], right=tuple(range(1, len(headers)))), end="")
     return EXIT_OK

@@ -49,7 +49,7 @@ __all__ = [
     "DEFAULT_TIMEOUT", "PREFIXES", "IRI_SCHEMES", "QueryError", "Param", "StoredQuery",
     "parse_header", "load_query", "catalogue", "get", "adhoc", "from_text", "parse_param",
     "expand_iri", "bind", "Result", "check_query", "run_local", "run_local_with_deadline",
-    "values_block", "with_values", "run_endpoint", "run_rdflib", "parse_param_args", "short_form",
+    "values_block", "with_values", "run_endpoint", "run_rdflib", "parse_param_args", "short_form", "text_table",
 ]
 
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")  # and "concept:<scheme>"
@@ -311,12 +311,20 @@ class Result:
             w.writerows([["" if v is None else v for v in row] for row in self.values()])
         else:
             table = [[short_form(v) for v in row] for row in self.rows]
-            widths = [max([len(h)] + [len(r[i]) for r in table]) for i, h in enumerate(self.variables)]
-            out.write("  ".join(h.ljust(w) for h, w in zip(self.variables, widths)).rstrip() + "\n")
-            out.write("  ".join("-" * w for w in widths) + "\n")
-            for r in table:
-                out.write("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() + "\n")
+            out.write(text_table(self.variables, table, rule=True))
             out.write(f"({len(table)} row{'s' if len(table) != 1 else ''})\n")
+
+
+def text_table(headers: list[str], rows: list[list[str]], right: tuple[int, ...] = (), rule: bool = False) -> str:
+    """Rows as columns of text for a terminal, padded to the widest cell; the columns numbered in
+    `right` (numbers) aligned right, a line of dashes under the headers with `rule`."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+
+    def line(cells) -> str:
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+    lines = [line(headers), *(["  ".join("-" * w for w in widths)] if rule else []), *(line(r) for r in rows)]
+    return "".join(x.rstrip() + "\n" for x in lines)
 
 
 def _plain(t) -> str | None:

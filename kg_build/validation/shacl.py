@@ -18,6 +18,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from kg_build.model import ontology
 from kg_build.problems import Problem
+from kg_build.validation import DEFAULT_ENGINE, ENGINES
 
 VIOLATION = "Violation"
 WARNING = "Warning"
@@ -140,8 +141,7 @@ def support_graph() -> Graph:
     return _SUPPORT[key]
 
 
-ENGINES = ("turbo", "pyshacl")
-DEFAULT_ENGINE = "turbo"
+
 _COMPILED: dict[int, object] = {}
 
 
