@@ -39,7 +39,18 @@ def ontology_file() -> Path:
 
 
 def vocab_files() -> list[Path]:
+    """Every file loaded as vocabulary: the concept schemes and the generated mappings between them."""
     return sorted((ontology_dir() / "vocab").glob("*.ttl"))
+
+
+#: the file of ontology/vocab/ that holds the SKOS mappings between schemes, not a scheme
+#: (generated from ontology/mappings/ by kg_build/devtools/sssomgen.py)
+MAPPINGS_FILE = "mappings.ttl"
+
+
+def scheme_files() -> list[Path]:
+    """The files of ontology/vocab/ that each hold one concept scheme."""
+    return [f for f in vocab_files() if f.name != MAPPINGS_FILE]
 
 
 def shapes_files() -> list[Path]:

@@ -63,10 +63,11 @@ def render(g: Graph) -> str:
 
 def generated():
     """(file, render) for every generated file, the namespace first (the others import it)."""
-    from kg_build.devtools import guide, jsonschema_gen, shapegen
+    from kg_build.devtools import guide, jsonschema_gen, shapegen, sssomgen
 
     return [(TARGET, lambda: render(Graph().parse(resources.ontology_file(), format="turtle"))),
-            (jsonschema_gen.target(), jsonschema_gen.render), *shapegen.targets(), (guide.target(), guide.render)]
+            (jsonschema_gen.target(), jsonschema_gen.render), *shapegen.targets(), (guide.target(), guide.render),
+            (sssomgen.target(), sssomgen.render)]
 
 
 def main() -> int:

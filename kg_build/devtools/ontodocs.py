@@ -34,7 +34,7 @@ def build_docs(out_dir: Path) -> list[Path]:
     atomic_write_text(page, BANNER + OntPub(ontology=onto).make_html())
     written.append(page)
     rows = []
-    for f in resources.vocab_files():
+    for f in resources.scheme_files():
         g = Graph().parse(f, format="turtle")
         page = out_dir / "vocab" / f"{f.stem}.html"
         atomic_write_text(page, BANNER + VocPub(ontology=g).make_html())
