@@ -57,10 +57,11 @@ def _key(path: str) -> tuple[str, schema.Key]:
 
 @cache
 def codes(path: str) -> tuple[str, ...]:
-    """Every code the key at `path` accepts, sorted (the vocabulary's own order is not stable)."""
+    """Every current code of the key at `path` (deprecated ones give warnings), sorted (the vocabulary's
+    own order is not stable)."""
     section, key = _key(path)
     name = annotation.scheme_of(key)
-    return tuple(sorted(ontology.scheme(name).concepts))
+    return tuple(sorted(ontology.scheme(name).current))
 
 
 @cache
@@ -264,6 +265,10 @@ def review_tree(index: int, seed: int) -> dict:
         else:
             s["not_stated"] = FlowList(["publisher"])
         s["published"] = when(published_day + dt.timedelta(days=j * rng.randint(0, 30)), "day")
+        if rng.random() < 0.9:
+            s["coverage"] = rng.choice(codes("sources.coverage"))
+        else:
+            s.setdefault("not_stated", FlowList()).append("coverage")
         sources.append(s)
     tree["sources"] = [Flow(s) if len(s) <= 5 else s for s in sources]
     sids = [s["id"] for s in sources]
@@ -315,6 +320,15 @@ def review_tree(index: int, seed: int) -> dict:
             unit, n = "years", rng.randint(lo, hi)
             age_days = 365 * n + rng.randrange(300)
         c["age"] = Flow({unit: n})
+        c["role"] = "subject-child" if j == 0 else rng.choice(codes("children.role"))
+        unstated = []
+        for key in ("ethnicity", "legal_status"):
+            if rng.random() < 0.4:
+                c[key] = FlowList([rng.choice(codes(f"children.{key}"))])
+            else:
+                unstated.append(key)
+        if unstated:
+            c["not_stated"] = FlowList(unstated)
         if rng.random() < 0.5:
             born = incident_day - dt.timedelta(days=age_days)
             c["born"] = when(born, rng.choice(("month", "year")))
@@ -532,6 +546,7 @@ def review_tree(index: int, seed: int) -> dict:
     los = []
     for j in range(rng.choices((0, 1, 2), weights=(45, 40, 15))[0]):
         o: dict = {"id": f"lo{j + 1}", "persons": FlowList(_sample(rng, family, 1, 2)),
+                   "offence": FlowList([rng.choice(codes("legal_outcomes.offence"))]),
                    "outcome": rng.choice(codes("legal_outcomes.outcome"))}
         if rng.random() < 0.4:
             o["sentence"] = rng.choice(SENTENCES)

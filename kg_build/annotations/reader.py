@@ -116,6 +116,7 @@ def _closest(word: str, options: Iterable[str], n: int = 3) -> list[str]:
 class _Checker:
     def __init__(self, display: str, today: datetime.date | None = None):
         self.file = display
+        self.tree: Mapping | None = None  # the whole file, once loaded
         self.today = (today or datetime.date.today()).isoformat()
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
@@ -174,6 +175,8 @@ class _Checker:
 
     def _check_not_stated(self, value: Mapping, keys: tuple[Key, ...], where: str) -> None:
         allowed = [k.name for k in keys if k.unstated]
+        sections = [k.name for k in spec.sections() if k.unstated] if where == "review" else []
+        allowed += sections  # the review records that its sources do not state a whole section (children)
         raw = value["not_stated"]
         items = raw if isinstance(raw, Sequence) else [raw]
         for item in items:
@@ -187,7 +190,7 @@ class _Checker:
             elif str(item) not in allowed:
                 self.problem(item.pos, f"{where}.not_stated: {str(item)!r} cannot be recorded as not stated here",
                              f"allowed here: {', '.join(allowed) or 'none'}", "not-stated")
-            elif str(item) in value:
+            elif str(item) in value or (str(item) in sections and self.tree is not None and str(item) in self.tree):
                 self.problem(item.pos, f"{where}: {str(item)!r} is both given and recorded as not stated",
                              f"drop {item} from not_stated, or drop the {item} key", "not-stated")
 
@@ -259,12 +262,18 @@ class _Checker:
             sch_name = scheme_of(key)
             sch = ontology.scheme(sch_name)
             if sch.lookup(text) is None:
-                close = _closest(text, sch.concepts)
+                close = _closest(text, sch.current)
                 hint = (f"closest codes: {', '.join(close)}" if close else
                         f"see ontology/vocab/{sch_name}.ttl for the codes")
                 self.problem(pos, f"{where}: {text!r} is not a code of the {sch_name} vocabulary",
                              hint + "; a missing concept is added to the vocabulary, not coded as other",
                              "unknown-code")
+            elif text in sch.deprecated:  # still accepted: a file written before the change keeps building
+                by = sch.deprecated[text]
+                instead = (f"use {str(by).removeprefix(iris.VOCAB).replace('/', ': ', 1)} instead" if by is not None
+                           else f"see ontology/vocab/{sch_name}.ttl for what replaces it")
+                self.warning(pos, f"{where}: {text!r} is a deprecated code of the {sch_name} vocabulary", instead,
+                             "deprecated-code")
         elif kind == spec.REF:
             self.refs.append((v, key.refs, where))
         elif kind == spec.DATE:
@@ -467,6 +476,7 @@ def load_review(path: Path, display: str | None = None) -> ReviewFile:
     display = display or str(path)
     tree = load_yaml(path, display)
     chk = _Checker(display)
+    chk.tree = tree if isinstance(tree, Mapping) else None
     if not isinstance(tree, Mapping):
         raise InputError([Problem(display, getattr(tree, "pos", Pos(1, 1)).line, 1,
                                   "an annotation file is a mapping with review, annotation, sources, ... at the top",

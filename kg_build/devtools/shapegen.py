@@ -102,7 +102,8 @@ def render_completeness() -> str:
 
 #: the classes of the nodes the builder mints (each below the review, the case, the annotator or the area)
 MINTED_CLASSES = ("sg:Review", "sg:SourceDocument", "sg:Case", "sg:Person", "org:Organization", "sg:Event",
-                  "sg:Claim", "oa:Annotation", "time:Instant", "time:ProperInterval")
+                  "sg:Claim", "oa:Annotation", "time:Instant", "time:ProperInterval", "sg:Annotation",
+                  "sg:Verification", "prov:Agent")
 
 
 def render_iris() -> str:
@@ -114,6 +115,7 @@ def render_iris() -> str:
         "@prefix oa:   <http://www.w3.org/ns/oa#> .",
         "@prefix time: <http://www.w3.org/2006/time#> .",
         "@prefix org:  <http://www.w3.org/ns/org#> .",
+        "@prefix prov: <http://www.w3.org/ns/prov#> .",
         f"@prefix sg:   <{SGV}> .",
         "@prefix sgsh: <https://w3id.org/sgkg/shapes#> .",
         "",

@@ -15,6 +15,10 @@ class SG(DefinedNamespace):
     # a GP practice, a health visiting service, children's social care or a police force; its kind is
     # given by org:classification from the agency-type vocabulary.
     Agency: URIRef
+    # The activity of reading a review's sources and recording what they state about the review and its
+    # case: it generated the review's named graph, used the source documents, and was carried out by its
+    # annotators, machine-assisted or not.
+    Annotation: URIRef
     # The circumstances of one or more children who died or were seriously harmed, as examined by one or
     # more reviews; distinct from the reviews about it and from the incidents within it.
     Case: URIRef
@@ -83,15 +87,22 @@ class SG(DefinedNamespace):
     # A claim that a condition of the system rather than of individual practice, such as caseloads above
     # recommended levels or budget cuts, bore on the case.
     SystemicFactorAssertion: URIRef
+    # A second, independent reading of an annotation against its sources, claim by claim, by someone other
+    # than its annotators.
+    Verification: URIRef
     # The risk factor assertion whose information was not shared.
     aboutAssertion: URIRef
     # The person of whom a risk factor assertion is made.
     aboutPerson: URIRef
+    # A category or form of abuse or neglect that the source says a child suffered, or that was a concern
+    # at an event, from the abuse-category vocabulary.
+    abuseCategory: URIRef
     # The organisation to which a recommendation is addressed.
     addressee: URIRef
     # An agency whose work a systemic factor affected.
     affectedAgency: URIRef
-    # The age of a child at the incident under review, in months (fractions allowed for weeks and days).
+    # The age of a child or adult at the incident under review, as the source gives it, in months
+    # (fractions allowed for weeks and days).
     ageInMonths: URIRef
     # The age of a person as the source words it, such as 'three month old'.
     ageText: URIRef
@@ -99,12 +110,23 @@ class SG(DefinedNamespace):
     agencyType: URIRef
     # Links a review's annotation, or a claim, to the person or software that annotated it.
     annotatedBy: URIRef
+    # Links an annotation to the review whose record it made: the named graph that carries the review's
+    # IRI.
+    annotationOf: URIRef
     # How far an annotation has been checked, such as draft or reviewed, from the annotation-status
     # vocabulary.
     annotationStatus: URIRef
     # The date, month or year of a child's birth as stated by the source (an xsd:date, xsd:gYearMonth or
     # xsd:gYear).
     birthDate: URIRef
+    # The cause of a child's death in the source's words.
+    causeOfDeath: URIRef
+    # Whether the cause of death the source gives is provisional, final, disputed or not established, from
+    # the cause-status vocabulary.
+    causeStatus: URIRef
+    # The part a child plays in the case: the subject of the review, a sibling, another child of the
+    # household, from the child-role vocabulary.
+    childRole: URIRef
     # The position of an event in the annotated chronology of its case, used to order events whose dates
     # are vague or equal.
     chronologyIndex: URIRef
@@ -118,15 +140,27 @@ class SG(DefinedNamespace):
     concernsCase: URIRef
     # Links a case, an event or an outcome to a child it concerns.
     concernsChild: URIRef
+    # How much of a source document the annotation read: the whole, a summary only, some sections or an
+    # extract, from the coverage vocabulary; an empty answer is only evidence of absence where the whole
+    # was read.
+    coverage: URIRef
     # The wording a source uses for a date or period, such as 'in the weeks before his death' or 'summer
     # 2012', kept beside the OWL-Time value.
     dateText: URIRef
+    # The date a source document bears, which may differ from the date it was published.
+    dated: URIRef
     # The category of a child's death in the national analyses of serious case reviews, from the death-
     # category vocabulary.
     deathCategory: URIRef
     # True where the publisher withheld the full details of a review, for example to protect the welfare
     # of the children involved.
     detailsWithheld: URIRef
+    # A disability of a person as the source states it, in the categories of the children in need census,
+    # from the disability vocabulary.
+    disability: URIRef
+    # A person's ethnicity as the source states it, in the categories of the children in need census, from
+    # the ethnicity vocabulary.
+    ethnicity: URIRef
     # The kind of event, from the event-type vocabulary.
     eventType: URIRef
     # Links a claim or event to a Web Annotation whose target quotes the phrase of the source document
@@ -135,15 +169,29 @@ class SG(DefinedNamespace):
     # The experience or qualification of a professional at the time, such as newly qualified, from the
     # experience-level vocabulary.
     experienceLevel: URIRef
+    # A person's first language as the source states it, from the first-language vocabulary.
+    firstLanguage: URIRef
     # The nine-character Government Statistical Service code of a local authority area, such as E06000046
     # for the Isle of Wight.
     gssCode: URIRef
+    # How the source explains a harm: inflicted, accidental, a medical condition or unexplained, from the
+    # harm-cause vocabulary.
+    harmCause: URIRef
+    # How certain the source is of a harm it reports: confirmed, suspected or possible, from the certainty
+    # vocabulary.
+    harmCertainty: URIRef
     # A kind of harm or injury the child suffered, from the harm-type vocabulary.
     harmType: URIRef
     # Links a review to a document from which its annotation was taken.
     hasSourceDocument: URIRef
     # The agency that held the information that was not shared.
     heldBy: URIRef
+    # A person's place in the child's household, such as a parent's partner, a lodger or a visitor, from
+    # the household-role vocabulary.
+    householdRole: URIRef
+    # Who identified a missed opportunity: the review, a court, an inquest, the press or the board, from
+    # the identified-by vocabulary.
+    identifiedBy: URIRef
     # Links a case, a board or partnership or an agency to the local authority area in which it lies.
     inLocalAuthority: URIRef
     # The local authority or agency whose services were inspected.
@@ -152,15 +200,26 @@ class SG(DefinedNamespace):
     inspectionJudgement: URIRef
     # The name of the body that carried out an inspection, such as Ofsted or the Care Quality Commission.
     inspectorate: URIRef
-    # An agency that took part in an event or that a statement of good practice credits.
+    # An agency that took part in an event or that a statement of good practice credits; for an event,
+    # also the safeguarding board or partnership (a review's own events, such as commissioning it).
     involvedAgency: URIRef
     # A person who took part in an event, such as the professional who made a home visit or the parent who
     # attended.
     involvedPerson: URIRef
     # An agency that held or knew the information asserted at the relevant time.
     knownTo: URIRef
-    # The offence or result of proceedings, from the legal-outcome vocabulary.
+    # The stage or result that proceedings reached, such as arrest, charge, conviction or no further
+    # action, from the legal-outcome vocabulary.
     legalOutcomeType: URIRef
+    # The child's status with children's services at the time of the incident, such as a child in need
+    # plan, a child protection plan or being looked after, from the legal-status vocabulary.
+    legalStatus: URIRef
+    # Whether software proposed the annotation's claims for its annotators to check (true), or people
+    # wrote them from the sources (false).
+    machineAssisted: URIRef
+    # A phrase met in review texts that signals a concept, for tools that propose codes from text; not a
+    # synonym of the concept (synonyms are skos:altLabel).
+    matchPhrase: URIRef
     # The kind of missed opportunity, from the missed-opportunity-type vocabulary.
     missedOpportunityType: URIRef
     # Links a person whose real name is recorded to a source document that published that name; without it
@@ -168,7 +227,8 @@ class SG(DefinedNamespace):
     namePublishedIn: URIRef
     # An agency that, according to the review, did not know the information asserted at the relevant time.
     notKnownTo: URIRef
-    # An agency that needed information held by another agency and did not receive it.
+    # An agency, board or local authority that needed information held by another agency and did not
+    # receive it.
     notSharedWith: URIRef
     # Names a property whose value the annotator looked for and the source documents do not state, such as
     # the publisher of a news report or the agency at an event; it tells a gap in the source from a gap in
@@ -180,10 +240,15 @@ class SG(DefinedNamespace):
     # Where one recorded event stands for several like occurrences ('on several occasions'), the number
     # stated, if any.
     occasions: URIRef
+    # The offence suspected, charged or convicted in proceedings, from the offence vocabulary.
+    offence: URIRef
     # The child whose outcome is recorded.
     outcomeFor: URIRef
     # The kind of outcome, death or serious harm, from the outcome-type vocabulary.
     outcomeType: URIRef
+    # The category of abuse under which a child was subject to a child protection plan, from the abuse-
+    # category vocabulary.
+    planCategory: URIRef
     # True where the review concludes that the death or harm could have been prevented, false where it
     # concludes it could not.
     preventable: URIRef
@@ -209,8 +274,11 @@ class SG(DefinedNamespace):
     relationshipToChild: URIRef
     # True where the source says one recorded event happened several times without giving each occurrence.
     repeated: URIRef
-    # The agency whose action or inaction a missed opportunity concerns.
+    # The agency, or the board or local authority, whose action or inaction a missed opportunity concerns,
+    # where the source names it.
     responsibleAgency: URIRef
+    # The date the annotation read the source document, for sources that may change or disappear.
+    retrievedOn: URIRef
     # The kind of review, from the review-type vocabulary.
     reviewType: URIRef
     # Links a case to a review that examines it.
@@ -225,6 +293,9 @@ class SG(DefinedNamespace):
     sex: URIRef
     # The version of a software agent that produced annotations.
     softwareVersion: URIRef
+    # What a source document is to the review: the review itself, a report of what the review found (a
+    # news report, a court judgment, a board statement), or background, from the source-role vocabulary.
+    sourceRole: URIRef
     # The kind of source document, from the source-type vocabulary.
     sourceType: URIRef
     # Links a local authority to the ONS statistical geography resource for its area.
@@ -238,5 +309,7 @@ class SG(DefinedNamespace):
     theme: URIRef
     # Names the SKOS concept scheme whose concepts are the allowed values of an object property.
     valueScheme: URIRef
+    # Links a verification to the annotation it checked.
+    verificationOf: URIRef
 
     _NS = Namespace("https://w3id.org/sgkg/ontology#")

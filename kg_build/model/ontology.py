@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
 from kg_build import __version__, resources
 from kg_build.model import iris
@@ -65,9 +65,17 @@ class Scheme:
     iri: URIRef
     concepts: dict[str, URIRef] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    #: codes of deprecated concepts (owl:deprecated true): still accepted, with what replaces them
+    #: (dcterms:isReplacedBy, as an IRI; None where the vocabulary names no replacement)
+    deprecated: dict[str, URIRef | None] = field(default_factory=dict)
 
     def lookup(self, code: str) -> URIRef | None:
         return self.concepts.get(code)
+
+    @property
+    def current(self) -> list[str]:
+        """The codes an annotator should use: every code but the deprecated ones."""
+        return [c for c in self.concepts if c not in self.deprecated]
 
 
 @lru_cache(maxsize=4)
@@ -82,10 +90,14 @@ def _schemes(root: Path) -> dict[str, Scheme]:
         name = str(in_scheme).removeprefix(iris.VOCAB)
         if name not in out or not isinstance(c, URIRef):
             continue
+        deprecated = str(g.value(c, OWL.deprecated) or "").lower() == "true"
+        replaced_by = g.value(c, DCTERMS.isReplacedBy)
         for n in g.objects(c, SKOS.notation):
             out[name].concepts[str(n)] = c
             label = g.value(c, SKOS.prefLabel)
             out[name].labels[str(n)] = str(label) if label is not None else str(n)
+            if deprecated:
+                out[name].deprecated[str(n)] = replaced_by if isinstance(replaced_by, URIRef) else None
     return out
 
 

@@ -9,7 +9,8 @@ intervals, outcomes, ages, the review with its case, board and local authority, 
 
 Every node's IRI comes from the ids in the YAML (kg_build/model/iris.py). Every claim carries its
 provenance: prov:wasDerivedFrom its source document(s), sg:evidence a Web Annotation quoting the
-source, sg:annotatedBy the annotator. `origins` records, for each node, the YAML line that produced
+source; who annotated is said once, by the annotation activity of the review's graph (ADR 0009).
+`origins` records, for each node, the YAML line that produced
 it, so that SHACL results can be reported against the file. The tree it reads holds no null (the
 loader refuses an empty value), and booleans are read with reader.parse_bool, as the loader does.
 """
@@ -61,7 +62,7 @@ class Mapper:
         self.R = iris.review(rf.review_id)
         self.ids = rf.ids
         self.lists = spec.list_sections()
-        self.annotator = iris.annotator(str(self.t["annotation"]["annotator"]["id"]))
+        self.annotation = iris.sub(self.R, "annotation")  # the activity that made this record (ADR 0009)
         sources = self.t["sources"]
         self.default_sources = [self.node("source", str(sources[0]["id"]))] if len(sources) == 1 else []
         self.case = iris.case(str(self.t["review"].get("case") or self.t["review"]["id"]))
@@ -166,8 +167,9 @@ class Mapper:
             if m.get("to") is not None:
                 self.add(t, TIME.hasEnd, self.instant(iris.sub(t, "end"), m["to"]))
 
-    def provenance(self, s: URIRef, m: Mapping, claim: bool = True) -> None:
-        """Source(s), evidence annotations and, for claims, the annotator."""
+    def provenance(self, s: URIRef, m: Mapping) -> None:
+        """Source(s) and evidence annotations. Who annotated is said once, by the graph's annotation
+        activity, not by every claim (ADR 0009)."""
         sources = []
         for i, e in enumerate(as_list(m.get("evidence")), start=1):
             src = self.node("source", str(e["source"]))
@@ -178,7 +180,7 @@ class Mapper:
             self.add(a, RDF.type, OA.Annotation)
             self.add(a, OA.hasBody, s)
             self.add(a, OA.hasTarget, target)
-            self.add(a, DCTERMS.creator, self.annotator)
+            self.add(a, DCTERMS.creator, iris.annotator(str(self.t["annotation"]["annotator"]["id"])))
             self.add(target, RDF.type, OA.SpecificResource)
             self.add(target, OA.hasSource, src)
             if e.get("quote") is not None:
@@ -189,11 +191,9 @@ class Mapper:
             self.origin(a, e)
         for src in sources or self.default_sources:
             self.add(s, PROV.wasDerivedFrom, src)
-        if claim:
-            self.add(s, SG.annotatedBy, self.annotator)
 
     def claim(self, s: URIRef, m: Mapping) -> None:
-        """What every claim has: its time, its evidence, its annotator."""
+        """What every claim has: its time and its evidence."""
         self.when(s, m)
         self.provenance(s, m)
 

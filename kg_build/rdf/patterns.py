@@ -37,7 +37,9 @@ def review(mp: Mapper, R: URIRef, rv: Mapping, _index: int, _parent) -> None:
     mp.add(R, RDF.type, SG.Review)
     mp.add(R, DCTERMS.title, Literal(str(rv["title"])))
     mp.add(R, RDFS.label, Literal(str(rv["title"])))
-    mp.keys(R, rv, keys.keys, not_stated_on=case)  # what the sources do not state is about the case
+    # what the sources do not state is about the case: a key of the review, or a whole section (children)
+    sections = tuple(k for k in spec.sections() if k.unstated)
+    mp.keys(R, rv, keys.keys + sections, not_stated_on=case)
     mp.add(R, DCTERMS.publisher, board)
     mp.add(board, RDF.type, SG.SafeguardingPartnership)
     mp.add(board, RDFS.label, Literal(str(rv["board"])))
@@ -58,16 +60,38 @@ def review(mp: Mapper, R: URIRef, rv: Mapping, _index: int, _parent) -> None:
         mp.add(board, SG.inLocalAuthority, L)
 
 
+AGENT_CLASSES = {"person": PROV.Person, "organisation": PROV.Organization, "software": PROV.SoftwareAgent}
+
+
+def _agent(mp: Mapper, a: Mapping) -> URIRef:
+    """A person, organisation or software that annotated or verified (never a product name: the data's rule)."""
+    node = iris.annotator(str(a["id"]))
+    mp.add(node, RDF.type, AGENT_CLASSES.get(str(a.get("kind") or "person"), PROV.Person))
+    mp.add(node, RDF.type, PROV.Agent)
+    mp.add(node, FOAF.name, Literal(str(a["name"])))
+    mp.text(node, SG.softwareVersion, a.get("version"))
+    return node
+
+
 def annotation(mp: Mapper, R: URIRef, an: Mapping, _index: int, _parent) -> None:
-    """Who annotated the review, and the annotation's status."""
-    a = an["annotator"]
-    software = str(a.get("kind") or "person") == "software"
-    mp.add(mp.annotator, RDF.type, PROV.SoftwareAgent if software else PROV.Person)
-    mp.add(mp.annotator, RDF.type, PROV.Agent)
-    mp.add(mp.annotator, FOAF.name, Literal(str(a["name"])))
-    mp.text(mp.annotator, SG.softwareVersion, a.get("version"))
-    mp.add(R, SG.annotatedBy, mp.annotator)
-    mp.keys(R, an, spec.section("annotation").keys)
+    """The annotation is an activity of its own (ADR 0009): it made the review's named graph from the
+    review's sources, by its annotator, machine-assisted or not, with a status; a second reading is a
+    verification of it. The review itself is the board's, not the annotator's."""
+    key = spec.section("annotation")
+    A = mp.origin(mp.annotation, an)
+    mp.add(A, RDF.type, SG.Annotation)
+    mp.add(A, SG.annotationOf, R)
+    mp.add(A, PROV.wasAssociatedWith, _agent(mp, an["annotator"]))
+    for m in as_list(mp.t.get("sources")):
+        mp.add(A, PROV.used, mp.node("source", str(m["id"])))
+    mp.keys(A, an, key.keys)
+    mp.entries(key.key("verifications"), an.get("verifications"), A)
+
+
+def verification(mp: Mapper, v: URIRef, m: Mapping, _index: int, annotation_node: URIRef | None) -> None:
+    """A second reader's check of the annotation, by someone other than its annotator."""
+    mp.add(v, SG.verificationOf, annotation_node)
+    mp.add(v, PROV.wasAssociatedWith, _agent(mp, m["verifier"]))
 
 
 def source(mp: Mapper, s: URIRef, m: Mapping, _index: int, _parent) -> None:
@@ -96,14 +120,19 @@ def _person(mp: Mapper, s: URIRef, m: Mapping) -> None:
     mp.add(s, RDFS.label, Literal(str(m["as"])))
 
 
-def child(mp: Mapper, s: URIRef, m: Mapping, _index: int, _parent) -> None:
-    """A child of the case: named as the source refers to the child, an age in months, an outcome."""
-    mp.add(mp.case, SG.concernsChild, s)
-    _person(mp, s, m)
+def _age(mp: Mapper, s: URIRef, m: Mapping) -> None:
+    """An age given in years, months, weeks or days, as months (a decimal for weeks and days)."""
     age = m.get("age")
     if isinstance(age, Mapping):
         unit, n = next(iter(age.items()))
         mp.add(s, SG.ageInMonths, Literal(Decimal(age_in_months(unit, int(n))), datatype=XSD.decimal))
+
+
+def child(mp: Mapper, s: URIRef, m: Mapping, _index: int, _parent) -> None:
+    """A child of the case: named as the source refers to the child, an age in months, an outcome."""
+    mp.add(mp.case, SG.concernsChild, s)
+    _person(mp, s, m)
+    _age(mp, s, m)
     out = m.get("outcome")
     if out is not None:
         keys = spec.section("children").key("outcome")
@@ -132,6 +161,7 @@ def person(mp: Mapper, s: URIRef, m: Mapping, _index: int, _parent) -> None:
     if m.get("relation") is None and m.get("agency") is not None:
         mp.add(s, ORG.memberOf, mp.ref(m["agency"]))
     _person(mp, s, m)
+    _age(mp, s, m)
 
 
 def risk_factor(mp: Mapper, s: URIRef, _m: Mapping, _index: int, person_node: URIRef | None) -> None:
@@ -152,6 +182,7 @@ def event(mp: Mapper, s: URIRef, _m: Mapping, index: int, _parent) -> None:
 PATTERNS: dict[str, Pattern] = {
     "review": Pattern(review),
     "annotation": Pattern(annotation),
+    "verification": Pattern(verification),
     "source": Pattern(source),
     "agency": Pattern(agency),
     "child": Pattern(child),
