@@ -70,7 +70,7 @@ def test_stats_and_export(built):
     assert r.returncode == 0
     rows = {row["review"].rsplit("/", 1)[-1]: row for row in json.loads(r.stdout)}
     assert rows["testshire-2021-baby-b"]["missed_opportunities"] == 1
-    assert rows["testshire-2020-child-a"]["persons"] == 4
+    assert rows["testshire-2020-child-a"]["persons"] == 6  # mother, partner, lodger, visitor, sw1, reviewer
     r = run("export", "--out", built, "--format", "nq")
     assert r.returncode == 0 and r.stdout.count("\n") > 100
 

@@ -169,3 +169,11 @@ def test_adults_ages_roles_and_the_facets_of_a_harm_map(tmp_path):
     assert (lo1, SG.legalOutcomeType, _vocab("legal-outcome", "conviction")) in g
     e5 = iris.part(review, "event", "e5")
     assert (e5, SG.involvedAgency, iris.sub(review, "board")) in g
+
+
+def test_an_age_in_weeks_is_written_in_the_canonical_decimal_form(tmp_path):
+    # ten weeks is 2.30 months to two places; stores return the canonical 2.3, so the export must too
+    path = _write(tmp_path, ("age: {weeks: 6}", "age: {weeks: 10}"))
+    _, g, _ = _build(path)
+    months = g.value(iris.review("testshire-2021-baby-b") + "/child/baby-b", SG.ageInMonths)
+    assert str(months) == "2.3"

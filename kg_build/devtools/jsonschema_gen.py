@@ -79,8 +79,11 @@ def _value(key: Key, section: str) -> dict:
     return out
 
 
-def _not_stated(keys: tuple[Key, ...]) -> dict:
-    one = {"enum": [k.name for k in keys if k.unstated]}
+def _not_stated(keys: tuple[Key, ...], section: str) -> dict:
+    names = [k.name for k in keys if k.unstated]
+    if section == "review":  # a whole section the sources are silent on (children) is listed on the review
+        names += [k.name for k in spec.sections() if k.unstated]
+    one = {"enum": names}
     return {"anyOf": [one, {"type": "array", "items": one, "minItems": 1}],
             "description": "keys of this entry whose value the sources do not state"}
 
@@ -88,7 +91,7 @@ def _not_stated(keys: tuple[Key, ...]) -> dict:
 def _object(keys: tuple[Key, ...], section: str) -> dict:
     return {
         "type": "object",
-        "properties": {k.name: _not_stated(keys) if k.kind == spec.NOT_STATED else _value(k, section or k.name)
+        "properties": {k.name: _not_stated(keys, section) if k.kind == spec.NOT_STATED else _value(k, section or k.name)
                        for k in keys},
         "required": [k.name for k in keys if k.required],
         "additionalProperties": False,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, XSD
@@ -125,7 +124,9 @@ def _age(mp: Mapper, s: URIRef, m: Mapping) -> None:
     age = m.get("age")
     if isinstance(age, Mapping):
         unit, n = next(iter(age.items()))
-        mp.add(s, SG.ageInMonths, Literal(Decimal(age_in_months(unit, int(n))), datatype=XSD.decimal))
+        # the canonical lexical form (2.3, not 2.30), as stores return it: exports and answers agree
+        months = format(age_in_months(unit, int(n)).normalize(), "f")
+        mp.add(s, SG.ageInMonths, Literal(months, datatype=XSD.decimal))
 
 
 def child(mp: Mapper, s: URIRef, m: Mapping, _index: int, _parent) -> None:
