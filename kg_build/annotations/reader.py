@@ -33,6 +33,7 @@ from kg_build.problems import InputError, Problem
 SGV = Namespace(iris.ONTOLOGY)
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 URL_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+SHA256_RE = re.compile(r"[0-9a-f]{64}")
 NAME_TOKEN = re.compile(r"[^\W\d_]{3,}")  # a word of a name: three or more letters
 
 
@@ -226,6 +227,8 @@ class _Checker:
             for i, item in enumerate(items):
                 self.check_mapping(item, spec.EVIDENCE_KEYS, where if len(items) == 1 else f"{where}[{i}]",
                                    section)
+                if isinstance(item, Mapping):
+                    self._check_offsets(item, where if len(items) == 1 else f"{where}[{i}]")
             return
         if kind in (spec.CODES, spec.REFS):
             items = v if isinstance(v, Sequence) else [v]
@@ -236,6 +239,30 @@ class _Checker:
                 self.check_scalar(item, spec.CODE if kind == spec.CODES else spec.REF, key, where, section)
             return
         self.check_scalar(v, kind, key, where, section)
+
+    def _check_offsets(self, e: Mapping, where: str) -> None:
+        """start and end locate the quote in the source's text: both or neither, with a quote, and
+        spanning exactly its length (the text itself is checked by `sgkg quotes`)."""
+        given = [k for k in ("start", "end") if k in e and not is_null(e[k])]
+        if not given:
+            return
+        pos = e.key_pos[given[0]]
+        if len(given) == 1:
+            self.problem(pos, f"{where} gives {given[0]} without {'end' if given[0] == 'start' else 'start'}",
+                         "give both start and end (the quote's offsets in the source's text), or neither", "offsets")
+            return
+        quote = e.get("quote")
+        if quote is None or is_null(quote):
+            self.problem(pos, f"{where} gives offsets without a quote", "offsets locate a quote: add the quote",
+                         "offsets")
+            return
+        start, end = e["start"], e["end"]
+        if not all(isinstance(x, Scalar) and x.kind == "int" and str(x).isdigit() for x in (start, end)):
+            return  # reported as not a whole number
+        if int(end) - int(start) != len(str(quote)):
+            self.problem(pos, f"{where}: end - start is {int(end) - int(start)}, but the quote is "
+                         f"{len(str(quote))} characters long",
+                         "recompute the offsets from the text (sgkg quotes REVIEW.yaml --texts DIR)", "offsets")
 
     def check_scalar(self, v, kind: str, key: Key, where: str, section: str) -> None:
         if not isinstance(v, Scalar):
@@ -295,6 +322,10 @@ class _Checker:
         elif kind == spec.URL:
             if not URL_RE.fullmatch(text):
                 self.problem(pos, f"{where}: {text!r} is not an http(s) URL", rule="type")
+        elif kind == spec.SHA256:
+            if not SHA256_RE.fullmatch(text):
+                self.problem(pos, f"{where}: {text!r} is not a SHA-256 digest",
+                             "write the 64 hexadecimal digits of hashlib.sha256(text_bytes).hexdigest()", "type")
         elif kind == spec.GSS:
             if not iris.GSS_CODE.fullmatch(text):
                 self.problem(pos, f"{where}: {text!r} is not a GSS code",

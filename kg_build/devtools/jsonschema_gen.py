@@ -60,6 +60,8 @@ def _value(key: Key, section: str) -> dict:
         out = {"type": "string", "pattern": r"^https?://"}
     elif k == spec.GSS:
         out = {"type": "string", "pattern": iris.GSS_CODE.pattern}
+    elif k == spec.SHA256:
+        out = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
     elif k == spec.MAP:
         out = _object(key.keys, section)
         if key.name == "age":

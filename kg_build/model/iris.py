@@ -24,8 +24,8 @@ GSS_CODE = re.compile(r"^[EWSN][0-9]{8}$")
 
 #: the segments of nodes that belong to another node (its time, evidence, publisher ...), minted by
 #: the structural patterns of kg_build/rdf/patterns.py; a number counts evidence items
-SUB_SEGMENTS = ("board", "local-authority", "annotation", "time", "evidence", "target", "selector", "publisher",
-                "beginning", "end")
+SUB_SEGMENTS = ("board", "local-authority", "annotation", "time", "evidence", "target", "selector", "position",
+                "checksum", "publisher", "beginning", "end")
 
 
 def review_parts() -> tuple[str, ...]:

@@ -32,11 +32,12 @@ BOOL = "bool"
 INT = "int"
 URL = "url"
 GSS = "gss"
+SHA256 = "sha256"
 MAP = "map"          # a nested mapping
 LIST = "list"        # a list of mappings
 EVIDENCE = "evidence"  # {source, quote} or a list of them
 NOT_STATED = "not_stated"  # names of keys of this entry whose value the sources do not state
-KINDS = (ID, TEXT, CODE, CODES, REF, REFS, DATE, BOOL, INT, URL, GSS, MAP, LIST, EVIDENCE, NOT_STATED)
+KINDS = (ID, TEXT, CODE, CODES, REF, REFS, DATE, BOOL, INT, URL, GSS, SHA256, MAP, LIST, EVIDENCE, NOT_STATED)
 
 #: ids that name the review's own board and local authority where an agency id is expected
 RESERVED_IDS = {"@board": "board", "@local_authority": "local-authority"}

@@ -27,6 +27,7 @@ from kg_build.model import iris, ontology, spec
 from kg_build.model.namespace import SG
 
 OA = Namespace("http://www.w3.org/ns/oa#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
 
 
 @dataclass
@@ -188,6 +189,14 @@ class Mapper:
                 self.add(target, OA.hasSelector, sel)
                 self.add(sel, RDF.type, OA.TextQuoteSelector)
                 self.add(sel, OA.exact, Literal(str(e["quote"])))
+                if e.get("start") is not None and e.get("end") is not None:
+                    # the same passage by position in the text whose digest the source records: each
+                    # selector alone identifies it (Web Annotation, multiple selectors)
+                    pos = iris.sub(a, "position")
+                    self.add(target, OA.hasSelector, pos)
+                    self.add(pos, RDF.type, OA.TextPositionSelector)
+                    self.add(pos, OA.start, Literal(int(e["start"]), datatype=XSD.nonNegativeInteger))
+                    self.add(pos, OA.end, Literal(int(e["end"]), datatype=XSD.nonNegativeInteger))
             self.origin(a, e)
         for src in sources or self.default_sources:
             self.add(s, PROV.wasDerivedFrom, src)

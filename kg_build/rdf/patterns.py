@@ -18,7 +18,7 @@ from kg_build.annotations.reader import age_in_months, parse_bool, scheme_of
 from kg_build.annotations.yamlsource import Mapping
 from kg_build.model import iris, ontology, spec
 from kg_build.model.namespace import SG
-from kg_build.rdf.mapping import Mapper, as_list
+from kg_build.rdf.mapping import SPDX, Mapper, as_list
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,13 @@ def source(mp: Mapper, s: URIRef, m: Mapping, _index: int, _parent) -> None:
         mp.add(s, DCTERMS.publisher, pub)
         mp.add(pub, RDF.type, FOAF.Organization)
         mp.add(pub, FOAF.name, Literal(str(m["publisher"])))
+    if m.get("sha256") is not None:
+        # the text the quotes were checked against, by its digest (SPDX checksum, as DCAT 3 does)
+        c = iris.sub(s, "checksum")
+        mp.add(s, SPDX.checksum, c)
+        mp.add(c, RDF.type, SPDX.Checksum)
+        mp.add(c, SPDX.algorithm, SPDX.checksumAlgorithm_sha256)
+        mp.add(c, SPDX.checksumValue, Literal(str(m["sha256"]), datatype=XSD.hexBinary))
 
 
 def agency(mp: Mapper, s: URIRef, m: Mapping, _index: int, _parent) -> None:
