@@ -1,6 +1,7 @@
 """Expected results of stored queries, written by hand, and how results are compared with them.
 
-tests/queries/expected/{fixture,data}/<topic>/<name>.yaml holds, for one query and one target graph:
+tests/queries/expected/{fixture,data}/<topic>/<name>.yaml holds, for one query and one target graph
+(the synthetic fixture, or the reviews of data/ listed in tests/queries/expected/data/reviews.txt):
 
     # where each expected row comes from (the fixture YAML, or the source text for data/)
     cases:
