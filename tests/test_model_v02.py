@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import ORG, PROV, RDF
 
 from kg_build.annotations import reader as annotation
 from kg_build.model import iris
@@ -177,3 +177,18 @@ def test_an_age_in_weeks_is_written_in_the_canonical_decimal_form(tmp_path):
     _, g, _ = _build(path)
     months = g.value(iris.review("testshire-2021-baby-b") + "/child/baby-b", SG.ageInMonths)
     assert str(months) == "2.3"
+
+
+def test_a_professional_whose_employer_is_not_stated_is_a_professional_with_the_gap_recorded(tmp_path):
+    person = ("persons:\n  - {id: sw1, as: the social worker, role: social-worker, not_stated: [agency]}\n"
+              "agencies:\n")
+    _, g, report = _build(_write(tmp_path, ("agencies:\n", person)))
+    sw = R + "/actor/sw1"
+    assert (sw, RDF.type, SG.Professional) in g
+    assert (sw, SG.notStated, ORG.memberOf) in g and g.value(sw, ORG.memberOf) is None
+    assert report.conforms(strict=True), report.results
+    # with neither an agency nor the record of its absence, the build warns
+    _, _, report = _build(_write(tmp_path, ("agencies:\n", person.replace(", not_stated: [agency]", ""))))
+    assert [r.message for r in report.warnings] == [
+        "A professional is expected to name the agency they worked for (persons[].agency), or to record "
+        "not_stated: [agency] where the source does not say who employed them."]

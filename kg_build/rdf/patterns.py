@@ -157,10 +157,11 @@ def child(mp: Mapper, s: URIRef, m: Mapping, _index: int, _parent) -> None:
 
 
 def person_class(_mp: Mapper, m: Mapping) -> URIRef:
-    """A family member or carer has a relation to the child; a professional works for an agency."""
+    """A family member or carer has a relation to the child; a professional works for an agency or has
+    a professional role (the source may not say who employed them)."""
     if m.get("relation") is not None:
         return SG.FamilyMember
-    if m.get("agency") is not None:
+    if m.get("agency") is not None or m.get("role") is not None:
         return SG.Professional
     return SG.Person
 
