@@ -395,7 +395,8 @@ def review_tree(index: int, seed: int) -> dict:
         professionals.append(p["id"])
     reviewer_roles = present("persons.role", "independent-reviewer")
     if reviewer_roles and rng.random() < 0.6:
-        persons.append(Flow(id="reviewer", **{"as": "the independent reviewer"}, role=reviewer_roles[0]))
+        persons.append(Flow(id="reviewer", **{"as": "the independent reviewer"}, role=reviewer_roles[0],
+                            not_stated=["agency"]))
         review["reviewer"] = "reviewer"
     # the review's keys in the documented order (reviewer is known only now)
     tree["review"] = review = {k.name: review[k.name] for k in _key("review")[1].keys if k.name in review}
