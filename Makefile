@@ -55,6 +55,8 @@ docs: install
 	$(BIN)/python -m kg_build.devtools.ontodocs docs/ontology
 	$(BIN)/sgkg build data/ --quiet
 	$(BIN)/python -m kg_build.devtools.querydocs build
+	$(BIN)/python -m kg_build.devtools.findings build
+	$(BIN)/python -m kg_build.devtools.datatable
 
 ## Regenerate what is derived from ontology/ (the closed Python namespace).
 generate: install

@@ -73,3 +73,12 @@ def test_query_docs_are_in_sync_with_queries_and_data(tmp_path):
     out = tmp_path / "build"
     assert build.build([Path(__file__).resolve().parent.parent / "data"], out, jobs=2).written
     assert querydocs.target().read_text(encoding="utf-8") == querydocs.render(out), "run `make docs`"
+    from kg_build.devtools import findings
+    assert findings.target().read_text(encoding="utf-8") == findings.render(out), "run `make docs`"
+
+
+def test_the_table_of_reviews_in_data_readme_is_in_sync():
+    from kg_build.devtools import datatable
+
+    text = datatable.readme().read_text(encoding="utf-8")
+    assert text == datatable.render(text, datatable.readme().parent / "reviews"), "run `make docs`"
