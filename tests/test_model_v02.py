@@ -192,3 +192,25 @@ def test_a_professional_whose_employer_is_not_stated_is_a_professional_with_the_
     assert [r.message for r in report.warnings] == [
         "A professional is expected to name the agency they worked for (persons[].agency), or to record "
         "not_stated: [agency] where the source does not say who employed them."]
+
+
+AREAS = "local_authority: [{name: Solihull, gss: E08000029}, {name: Bradford, gss: E08000032}]"
+
+
+def test_a_case_in_two_areas_is_in_both_and_its_board_and_agencies_in_neither(tmp_path):
+    text = MINIMAL
+    old = next(line for line in text.splitlines() if line.strip().startswith("local_authority:"))
+    _, g, report = _build(_write(tmp_path, (old, "  " + AREAS)))
+    case = next(g.objects(R, SG.concernsCase))
+    assert {str(g.value(la, SG.gssCode)) for la in g.objects(case, SG.inLocalAuthority)} == {"E08000029", "E08000032"}
+    assert g.value(R + "/board", SG.inLocalAuthority) is None
+    assert g.value(R + "/agency/hv", SG.inLocalAuthority) is None
+    assert report.conforms(strict=True), report.results
+
+
+def test_local_authority_as_an_addressee_is_refused_when_the_case_has_two_areas(tmp_path):
+    old = next(line for line in MINIMAL.splitlines() if line.strip().startswith("local_authority:"))
+    path = _write(tmp_path, (old, "  " + AREAS), ("    agency: hv\n", "    agency: local-authority\n"))
+    with pytest.raises(InputError) as exc:
+        annotation.load_review(path)
+    assert any("cannot say which of the review's areas" in p.message for p in exc.value.problems)

@@ -18,7 +18,7 @@ import difflib
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -198,6 +198,12 @@ class _Checker:
     def check_value(self, v, key: Key, where: str, section: str, key_pos: Pos) -> None:
         kind = key.kind
         if kind == spec.MAP:
+            if key.many and isinstance(v, Sequence):
+                if not v:
+                    self.problem(v.pos, f"{where} is an empty list", "give at least one, or drop the key", "type")
+                for i, item in enumerate(v):
+                    self.check_value(item, replace(key, many=False), f"{where}[{i}]", section, key_pos)
+                return
             if key.shorthand and isinstance(v, Scalar):
                 self.check_value(v, next(k for k in key.keys if k.name == key.shorthand),
                                  where, section, key_pos)
@@ -366,6 +372,10 @@ class _Checker:
                 if "local_authority" not in tree.get("review", {}):
                     self.problem(v.pos, f"{where}: 'local-authority' is named but review.local_authority "
                                  "is not given", "add review.local_authority", "dangling-ref")
+                elif isinstance(tree["review"]["local_authority"], Sequence):
+                    self.problem(v.pos, f"{where}: 'local-authority' cannot say which of the review's areas "
+                                 "it means", "add the council as an agency (type local-authority) and name it",
+                                 "dangling-ref")
                 continue
             if "@reviews" in allowed:
                 if not iris.LOCAL_ID.fullmatch(text):

@@ -31,7 +31,8 @@ def _row(path: Path) -> list[str]:
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     rv, an = doc["review"], doc["annotation"]
     la = rv.get("local_authority")
-    area = la.get("name", "") if isinstance(la, dict) else (str(la) if la else "not stated")
+    areas = la if isinstance(la, list) else [la] if la else []
+    area = ", ".join(str(a.get("name", "")) for a in areas) if areas else "not stated"
     outcomes = []
     for c in doc.get("children") or []:
         o = c.get("outcome")

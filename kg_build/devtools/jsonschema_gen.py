@@ -69,6 +69,8 @@ def _value(key: Key, section: str) -> dict:
         if key.shorthand:
             short = next(x for x in key.keys if x.name == key.shorthand)
             out = {"anyOf": [_value(short, section), out]}
+        if key.many:
+            out = {"anyOf": [out, {"type": "array", "items": out, "minItems": 1}]}
     elif k == spec.LIST:
         out = {"type": "array", "items": _object(key.keys, section)}
     elif k == spec.EVIDENCE:

@@ -69,6 +69,7 @@ class Key:
     cls: URIRef | None = None         # LIST: the class of each entry
     segment: str | None = None        # LIST: the IRI segment of each entry (review/{id}/{segment}/{entry id})
     claim: bool = False               # LIST: each entry is a claim (dates, evidence, annotator)
+    many: bool = False                # MAP: one mapping, or a list of them
 
     def key(self, name: str) -> Key:
         return next(k for k in self.keys if k.name == name)
@@ -99,7 +100,7 @@ def _iri(curie: str | None, where: str) -> URIRef | None:
 
 
 _KEY_FIELDS = {"kind", "required", "property", "refs", "keys", "doc", "shorthand", "not_stated", "scheme",
-               "pattern", "expected", "class", "segment", "claim"}
+               "pattern", "expected", "class", "segment", "claim", "many"}
 
 
 def _keys(raw: dict | None, groups: dict, where: str) -> tuple[Key, ...]:
@@ -149,6 +150,7 @@ def _key(name: str, spec: dict, groups: dict, where: str) -> Key:
         unstated=bool(spec.get("not_stated", False)) and kind != NOT_STATED,
         scheme=spec.get("scheme"), pattern=spec.get("pattern"), expected=expected,
         cls=_iri(spec.get("class"), where), segment=spec.get("segment"), claim=bool(spec.get("claim", False)),
+        many=bool(spec.get("many", False)) and kind == MAP,
     )
 
 

@@ -67,11 +67,16 @@ class Mapper:
         sources = self.t["sources"]
         self.default_sources = [self.node("source", str(sources[0]["id"]))] if len(sources) == 1 else []
         self.case = iris.case(str(self.t["review"].get("case") or self.t["review"]["id"]))
+        # the area(s) of the case; `local-authority` names the council only where there is one area
         la = self.t["review"].get("local_authority")
-        self.local_authority = None
-        if isinstance(la, Mapping):
-            gss = la.get("gss")
-            self.local_authority = iris.local_authority(str(gss)) if gss else iris.sub(self.R, "local-authority")
+        self.areas: list[tuple[URIRef, Mapping]] = []
+        for i, area in enumerate(as_list(la) if isinstance(la, Sequence) else [la] if la is not None else []):
+            if isinstance(area, Mapping):
+                gss = area.get("gss")
+                node = (iris.local_authority(str(gss)) if gss else iris.sub(self.R, "local-authority") if i == 0
+                        else iris.sub(self.R, "local-authority", str(i + 1)))
+                self.areas.append((node, area))
+        self.local_authority = self.areas[0][0] if len(self.areas) == 1 else None
 
     # -- helpers ---------------------------------------------------------------------------
 

@@ -47,8 +47,7 @@ def review(mp: Mapper, R: URIRef, rv: Mapping, _index: int, _parent) -> None:
     mp.add(case, RDF.type, SG.Case)
     for other in as_list(rv.get("published_alongside")):
         mp.add(R, SG.publishedAlongside, iris.review(str(other)))
-    if mp.local_authority is not None:
-        la, L = rv["local_authority"], mp.local_authority
+    for L, la in mp.areas:
         mp.origin(L, la)
         mp.add(L, RDF.type, SG.LocalAuthority)
         mp.add(L, RDFS.label, Literal(str(la["name"])))
@@ -56,7 +55,8 @@ def review(mp: Mapper, R: URIRef, rv: Mapping, _index: int, _parent) -> None:
             mp.add(L, SG.gssCode, Literal(str(la["gss"])))
             mp.add(L, SG.statisticalGeography, iris.ons_geography(str(la["gss"])))
         mp.add(case, SG.inLocalAuthority, L)
-        mp.add(board, SG.inLocalAuthority, L)
+    if mp.local_authority is not None:  # a board, and the agencies, are placed only where there is one area
+        mp.add(board, SG.inLocalAuthority, mp.local_authority)
 
 
 AGENT_CLASSES = {"person": PROV.Person, "organisation": PROV.Organization, "software": PROV.SoftwareAgent}
