@@ -138,3 +138,26 @@ def test_the_position_shape_refuses_an_end_before_the_start(tmp_path):
         report = validation.validate_graph(g, engine=engine)
         # the selector is checked through the evidence target (sh:node): the violation is the target's
         assert [str(r.path) for r in report.violations] == [str(OA.hasTarget)], engine
+
+
+def test_a_quote_copied_with_plain_quotation_marks_is_not_verbatim_and_gets_the_texts_own_characters(tmp_path):
+    text = "The review said the baby\u2019s bruise \u2013 on the cheek \u2013 was not\n  referred.\n"
+    quote = "baby's bruise - on the cheek - was not referred"
+    at = text.index("baby\u2019s")
+    path = _review(tmp_path, None, None, None)
+    path.write_text(path.read_text(encoding="utf-8").replace("bruise was not referred", quote), encoding="utf-8")
+    r = _sgkg("quotes", path, "--texts", _texts(tmp_path, text), "--json")
+    doc = json.loads(r.stdout)
+    errors = [p for p in doc["problems"] if p["severity"] == "error"]
+    assert r.returncode == 1 and len(errors) == 1 and "is not verbatim" in errors[0]["message"]
+    assert f"start: {at}, end: {text.index('referred') + len('referred')}" in errors[0]["hint"]
+
+
+def test_a_quote_not_in_the_text_is_shown_the_closest_passage_with_its_line(tmp_path):
+    text = "First line.\nThe health visitor saw the bruise but it was not referred on.\n"
+    path = _review(tmp_path, None, None, None)
+    path.write_text(path.read_text(encoding="utf-8").replace("bruise was not referred", "bruise was never referred"),
+                    encoding="utf-8")
+    r = _sgkg("quotes", path, "--texts", _texts(tmp_path, text), "--json")
+    hint = next(p["hint"] for p in json.loads(r.stdout)["problems"] if p["severity"] == "error")
+    assert r.returncode == 1 and "on line 2 of s1.txt" in hint and "% alike" in hint

@@ -18,6 +18,50 @@ from kg_build.annotations.reader import ReviewFile, is_null
 from kg_build.annotations.yamlsource import Mapping, Pos, Scalar, Sequence
 from kg_build.problems import Problem
 
+#: characters a copied quote often changes: typographic quotation marks, apostrophes and dashes
+_PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+                        "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " "})
+
+
+def _loose(text: str) -> tuple[str, list[int]]:
+    """The text with quotation marks and dashes made plain and each run of white space made one space,
+    and for each character of it the offset of the character it comes from."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text.translate(_PLAIN)):
+        if ch.isspace():
+            if out and out[-1] == " ":
+                continue
+            ch = " "
+        out.append(ch)
+        where.append(i)
+    return "".join(out), where
+
+
+def locate(text: str, quote: str) -> tuple[int, int] | None:
+    """Where the quote is in the text, verbatim; or, failing that, where it is once quotation marks,
+    dashes and white space are made plain (the caller says it is not verbatim)."""
+    at = text.find(quote)
+    if at >= 0:
+        return at, at + len(quote)
+    loose_text, where = _loose(text)
+    loose_quote = _loose(quote.strip())[0]
+    at = loose_text.find(loose_quote) if loose_quote else -1
+    if at < 0:
+        return None
+    return where[at], where[at + len(loose_quote) - 1] + 1
+
+
+def nearest(text: str, quote: str) -> tuple[int, int, float] | None:
+    """The passage of the text most like the quote (start, end, similarity in per cent), if any is."""
+    from rapidfuzz import fuzz
+
+    found = fuzz.partial_ratio_alignment(quote, text, score_cutoff=60)
+    if found is None:
+        return None
+    return found.dest_start, found.dest_end, found.score
+
 
 @dataclass(frozen=True)
 class QuoteCheck:
@@ -92,11 +136,24 @@ def check_quotes(rf: ReviewFile, texts: Path) -> QuoteCheck:
             continue
         checked += 1
         q = str(quote)
-        at = text.find(q)
-        if at < 0:
-            problem(quote.pos, f"the quote {q[:60]!r} is not in the text of source {sid}",
-                    "copy the phrase exactly as the text has it (spaces, quotation marks, dashes)")
+        span = locate(text, q)
+        if span is None:
+            close = nearest(text, q)
+            if close is None:
+                hint = "copy the phrase exactly as the text has it; no passage of the text is like it"
+            else:
+                a, b, score = close
+                hint = (f"the closest passage, {score:.0f}% alike, is on line {text.count(chr(10), 0, a) + 1} "
+                        f"of {sid}.txt at start: {a}, end: {b}: {text[a:b][:80]!r}")
+            problem(quote.pos, f"the quote {q[:60]!r} is not in the text of source {sid}", hint)
             continue
+        if text[span[0]:span[1]] != q:
+            a, b = span
+            problem(quote.pos, f"the quote {q[:60]!r} is not verbatim: the text has {text[a:b][:80]!r} "
+                    "(quotation marks, dashes or spacing differ)",
+                    f"copy the text's own characters: quote: {text[a:b]!r}, start: {a}, end: {b}")
+            continue
+        at = span[0]
         start, end = e.get("start"), e.get("end")
         if not (isinstance(start, Scalar) and isinstance(end, Scalar)) or is_null(start) or is_null(end):
             problem(quote.pos, f"the quote {q[:60]!r} has no offsets", f"add start: {at}, end: {at + len(q)}",
