@@ -16,7 +16,8 @@ from pathlib import Path
 
 from kg_build.annotations.reader import ReviewFile, is_null
 from kg_build.annotations.yamlsource import Mapping, Pos, Scalar, Sequence
-from kg_build.problems import Problem
+from kg_build.inputs import os_problem, read_input
+from kg_build.problems import InputError, Problem
 
 #: characters a copied quote often changes: typographic quotation marks, apostrophes and dashes
 _PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -106,7 +107,16 @@ def check_quotes(rf: ReviewFile, texts: Path) -> QuoteCheck:
         if not path.is_file():
             held[sid] = None
             continue
-        data = path.read_bytes()
+        try:  # the project's one reader of input files: bounded, and never blocked by a FIFO
+            data = read_input(path, str(path), what="a source's text")
+        except InputError as exc:
+            problems.extend(exc.problems)
+            held[sid] = None
+            continue
+        except OSError as exc:
+            problems.append(os_problem(path, exc))
+            held[sid] = None
+            continue
         digest = hashlib.sha256(data).hexdigest()
         recorded = src.get("sha256")
         if recorded is None or is_null(recorded):

@@ -231,10 +231,10 @@ class _Checker:
                 self.problem(v.pos, f"{where} is an empty list", "give {source: …, quote: …}, or drop the key",
                              "type")
             for i, item in enumerate(items):
-                self.check_mapping(item, spec.EVIDENCE_KEYS, where if len(items) == 1 else f"{where}[{i}]",
-                                   section)
+                at = where if len(items) == 1 else f"{where}[{i}]"
+                self.check_mapping(item, spec.EVIDENCE_KEYS, at, section)
                 if isinstance(item, Mapping):
-                    self._check_offsets(item, where if len(items) == 1 else f"{where}[{i}]")
+                    self._check_offsets(item, at)
             return
         if kind in (spec.CODES, spec.REFS):
             items = v if isinstance(v, Sequence) else [v]

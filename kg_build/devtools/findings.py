@@ -29,16 +29,16 @@ def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
     return out
 
 
-def _source(name: str) -> str:
-    q = queries.catalogue()[name]
-    return f"From the stored query `{name}` ({', '.join(q.cq)}): `sgkg query run {name}`."
+def _source(q: queries.StoredQuery) -> str:
+    return f"From the stored query `{q.name}` ({', '.join(q.cq)}): `sgkg query run {q.name}`."
 
 
 def render(build_dir: Path) -> str:
     store = open_store(Path(build_dir) / "store")
+    cat = queries.catalogue()  # read once: each call parses every query file
 
     def run(name: str) -> list[dict]:
-        return queries.run_local(queries.catalogue()[name], store).records()
+        return queries.run_local(cat[name], store).records()
 
     reviews = run("cases/list-reviews")
     n_reviews = len({r["review"] for r in reviews})
@@ -62,7 +62,7 @@ def render(build_dir: Path) -> str:
     out += _table(["missed opportunity", "responsible", "missed opportunities", "reviews"],
                   [[r["typeLabel"] or "", r["agencyTypeLabel"] or r["agencyKind"] or "",
                     r["missedOpportunities"] or "", r["reviews"] or ""] for r in rows[:TOP]])
-    out += ["", _source("missed-opportunities/count-by-type-and-agency-type"), ""]
+    out += ["", _source(cat["missed-opportunities/count-by-type-and-agency-type"]), ""]
 
     # the toxic trio
     trio = run("risk-factors/find-toxic-trio-cases")
@@ -74,7 +74,7 @@ def render(build_dir: Path) -> str:
     out += _table(["case", "domestic abuse", "mental ill-health", "substance misuse", "of the three"],
                   [[r["caseLabel"] or r["case"] or "", r["domesticAbuse"] or "", r["parentalMentalIllHealth"] or "",
                     r["substanceMisuse"] or "", r["trioCount"] or ""] for r in trio])
-    out += ["", _source("risk-factors/find-toxic-trio-cases"), ""]
+    out += ["", _source(cat["risk-factors/find-toxic-trio-cases"]), ""]
 
     # recurring themes
     themes: dict[str, set[str]] = defaultdict(set)
@@ -87,7 +87,7 @@ def render(build_dir: Path) -> str:
             "Finding themes found in more than one review, through the theme hierarchy (a finding on record",
             "transfer counts for information sharing too), by the number of reviews.", ""]
     out += _table(["theme", "reviews"], [[labels[t], str(len(themes[t]))] for t in ranked[:TOP]])
-    out += ["", _source("systems/find-recurring-themes"), ""]
+    out += ["", _source(cat["systems/find-recurring-themes"]), ""]
 
     # information not shared: the rows without a case are the totals across cases
     totals = sorted((r for r in run("information-sharing/count-sharing-failures-by-pair") if r["case"] is None),
@@ -98,7 +98,7 @@ def render(build_dir: Path) -> str:
     out += _table(["held by", "not shared with", "failures", "cases"],
                   [[r["holderTypeLabel"] or r["holderKind"] or "", r["recipientTypeLabel"] or r["recipientKind"] or "",
                     r["failures"] or "", r["cases"] or ""] for r in totals[:TOP]])
-    out += ["", _source("information-sharing/count-sharing-failures-by-pair"), ""]
+    out += ["", _source(cat["information-sharing/count-sharing-failures-by-pair"]), ""]
 
     # outcomes by age
     out += ["## Outcomes by age", "",
@@ -108,7 +108,7 @@ def render(build_dir: Path) -> str:
                   [[r["outcomeLabel"] or "(no outcome recorded)", r["ageBand"] or "", r["children"] or "",
                     r["reviews"] or ""]
                    for r in run("cases/count-outcomes-by-age-band")])
-    out += ["", _source("cases/count-outcomes-by-age-band"), ""]
+    out += ["", _source(cat["cases/count-outcomes-by-age-band"]), ""]
     return "\n".join(out)
 
 

@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from kg_build import resources
-from kg_build.annotations.reader import scheme_of
+from kg_build.annotations.reader import SHA256_RE, scheme_of
 from kg_build.model import iris, spec
 from kg_build.model.spec import Key
 
@@ -61,7 +61,7 @@ def _value(key: Key, section: str) -> dict:
     elif k == spec.GSS:
         out = {"type": "string", "pattern": iris.GSS_CODE.pattern}
     elif k == spec.SHA256:
-        out = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+        out = {"type": "string", "pattern": f"^{SHA256_RE.pattern}$"}
     elif k == spec.MAP:
         out = _object(key.keys, section)
         if key.name == "age":

@@ -64,13 +64,14 @@ class Mapper:
         self.ids = rf.ids
         self.lists = spec.list_sections()
         self.annotation = iris.sub(self.R, "annotation")  # the activity that made this record (ADR 0009)
+        self.annotator = iris.annotator(str(self.t["annotation"]["annotator"]["id"]))  # creator of evidence
         sources = self.t["sources"]
         self.default_sources = [self.node("source", str(sources[0]["id"]))] if len(sources) == 1 else []
         self.case = iris.case(str(self.t["review"].get("case") or self.t["review"]["id"]))
         # the area(s) of the case; `local-authority` names the council only where there is one area
         la = self.t["review"].get("local_authority")
         self.areas: list[tuple[URIRef, Mapping]] = []
-        for i, area in enumerate(as_list(la) if isinstance(la, Sequence) else [la] if la is not None else []):
+        for i, area in enumerate(as_list(la)):
             if isinstance(area, Mapping):
                 gss = area.get("gss")
                 node = (iris.local_authority(str(gss)) if gss else iris.sub(self.R, "local-authority") if i == 0
@@ -186,7 +187,7 @@ class Mapper:
             self.add(a, RDF.type, OA.Annotation)
             self.add(a, OA.hasBody, s)
             self.add(a, OA.hasTarget, target)
-            self.add(a, DCTERMS.creator, iris.annotator(str(self.t["annotation"]["annotator"]["id"])))
+            self.add(a, DCTERMS.creator, self.annotator)
             self.add(target, RDF.type, OA.SpecificResource)
             self.add(target, OA.hasSource, src)
             if e.get("quote") is not None:
