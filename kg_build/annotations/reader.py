@@ -155,11 +155,13 @@ class _Checker:
                 self.problem(value.key_pos[name], f"unknown key {name!r} in {where}", hint, "unknown-key")
         if "not_stated" in known and "not_stated" in value:
             self._check_not_stated(value, keys, where)
+        listed = value.get("not_stated") if "not_stated" in known else None
+        unstated = {str(x) for x in (listed if isinstance(listed, Sequence) else [listed] if listed else [])}
         for k in keys:
             if k.name == "not_stated":
                 continue
             if k.name not in value:
-                if k.required:
+                if k.required and not (k.unstated and k.name in unstated):
                     self.problem(value.pos, f"{where} lacks the required key {k.name!r}",
                                  k.doc or f"add {k.name}: …", "required-key")
                 continue
@@ -367,6 +369,9 @@ class _Checker:
             text = str(v)
             sections = {s for s in allowed if not s.startswith("@")}
             if "@board" in allowed and text == "board":
+                if "board" not in tree.get("review", {}):
+                    self.problem(v.pos, f"{where}: 'board' is named but review.board is not given",
+                                 "add review.board", "dangling-ref")
                 continue
             if "@local_authority" in allowed and text == "local-authority":
                 if "local_authority" not in tree.get("review", {}):

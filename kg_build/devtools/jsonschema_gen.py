@@ -97,7 +97,7 @@ def _object(keys: tuple[Key, ...], section: str) -> dict:
         "type": "object",
         "properties": {k.name: _not_stated(keys, section) if k.kind == spec.NOT_STATED else _value(k, section or k.name)
                        for k in keys},
-        "required": [k.name for k in keys if k.required],
+        "required": [k.name for k in keys if k.required and not k.unstated],  # else: or listed under not_stated
         "additionalProperties": False,
     }
 

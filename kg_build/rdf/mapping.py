@@ -144,7 +144,8 @@ class Mapper:
             else:  # a map, a list or evidence has no value of its own: a pattern maps it
                 raise ValueError(f"key {key.name} of kind {kind} needs a pattern, not only a property")
 
-    def keys(self, s: URIRef, m: Mapping, keys: tuple[spec.Key, ...], not_stated_on: URIRef | None = None) -> None:
+    def keys(self, s: URIRef, m: Mapping, keys: tuple[spec.Key, ...], not_stated_on: URIRef | None = None,
+             skip_not_stated: set[str] | frozenset[str] = frozenset()) -> None:
         """Every key of `m` that has a property and no pattern, and the keys it records as not stated
         (sg:notStated <property>, on `not_stated_on` or `s`)."""
         by_name = {k.name: k for k in keys}
@@ -152,7 +153,8 @@ class Mapper:
             if k.prop is not None and k.pattern is None and m.get(k.name) is not None:
                 self.value(s, k, m[k.name])
         for name in as_list(m.get("not_stated")):
-            self.add(not_stated_on or s, SG.notStated, by_name[str(name)].prop)
+            if str(name) not in skip_not_stated:
+                self.add(not_stated_on or s, SG.notStated, by_name[str(name)].prop)
 
     def instant(self, node: URIRef, v) -> URIRef:
         d = checked_date(v)

@@ -32,16 +32,23 @@ def review(mp: Mapper, R: URIRef, rv: Mapping, _index: int, _parent) -> None:
     keys = spec.section("review")
     mp.origin(R, rv)
     case = mp.origin(mp.case, rv)
-    board = mp.origin(iris.sub(R, "board"), rv)
+    board = mp.origin(iris.sub(R, "board"), rv) if rv.get("board") is not None else None
     mp.add(R, RDF.type, SG.Review)
     mp.add(R, DCTERMS.title, Literal(str(rv["title"])))
     mp.add(R, RDFS.label, Literal(str(rv["title"])))
     # what the sources do not state is about the case: a key of the review, or a whole section (children)
+    # what the review's own text does not give (a required key recorded as not stated) is about the review
     sections = tuple(k for k in spec.sections() if k.unstated)
-    mp.keys(R, rv, keys.keys + sections, not_stated_on=case)
-    mp.add(R, DCTERMS.publisher, board)
-    mp.add(board, RDF.type, SG.SafeguardingPartnership)
-    mp.add(board, RDFS.label, Literal(str(rv["board"])))
+    own = tuple(k for k in keys.keys if k.required and k.unstated)
+    unstated = [str(n) for n in as_list(rv.get("not_stated"))]
+    mp.keys(R, rv, keys.keys + sections, not_stated_on=case, skip_not_stated={k.name for k in own})
+    for k in own:
+        if k.name in unstated:
+            mp.add(R, SG.notStated, k.prop)
+    if board is not None:
+        mp.add(R, DCTERMS.publisher, board)
+        mp.add(board, RDF.type, SG.SafeguardingPartnership)
+        mp.add(board, RDFS.label, Literal(str(rv["board"])))
     mp.add(R, SG.concernsCase, case)
     mp.add(case, SG.reviewedIn, R)
     mp.add(case, RDF.type, SG.Case)
@@ -55,7 +62,8 @@ def review(mp: Mapper, R: URIRef, rv: Mapping, _index: int, _parent) -> None:
             mp.add(L, SG.gssCode, Literal(str(la["gss"])))
             mp.add(L, SG.statisticalGeography, iris.ons_geography(str(la["gss"])))
         mp.add(case, SG.inLocalAuthority, L)
-    if mp.local_authority is not None:  # a board, and the agencies, are placed only where there is one area
+    # a board, and the agencies, are placed only where there is one area
+    if mp.local_authority is not None and board is not None:
         mp.add(board, SG.inLocalAuthority, mp.local_authority)
 
 
