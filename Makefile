@@ -4,14 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint test-virtuoso serve bench build docs generate clean
+.PHONY: install demo test lint test-virtuoso serve bench bench-draft build docs generate clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,lint,docs]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint,docs,draft]'
 	touch $(STAMP)
 
 ## Build the knowledge graph of data/ into build/, print a summary and answer a sample question.
@@ -45,6 +45,11 @@ serve: install
 SIZE ?= 100
 bench: install
 	$(BIN)/python benchmarks/bench.py --sizes $(SIZE)
+
+## How well `sgkg draft` drafts: P/R/F1 against hand annotations, and its speed (writes docs/draft.md).
+## TEXTS= a folder of the sources' texts (TEXTS/<review id>/<source id>.txt) adds the reviews of data/.
+bench-draft: install
+	$(BIN)/python benchmarks/draft.py --write docs/draft.md $(if $(TEXTS),--texts $(TEXTS))
 
 build: install
 	$(BIN)/sgkg build data/

@@ -1,0 +1,513 @@
+"""From a reading of a review's text to a draft annotation in the project's format.
+
+Every proposal is a concept the text mentions (reading.py) placed by simple, stated rules:
+- agencies, family members and children are drafted once each, from their first mention;
+- a sentence that mentions an event type (not negated) is an event, with the date, agencies,
+  family members and observed harms the same sentence gives;
+- a risk factor belongs to the family member mentioned nearest to it in its sentence; with none,
+  it is not drafted (the draft never guesses whose it is);
+- a missed opportunity is drafted per sentence with its types, the sentence's agencies and event;
+- findings and systemic factors are drafted once per concept, with up to three mentions as evidence;
+- recommendations are the items under a "Recommendations" heading, with the agencies they name.
+A hedged mention ("may have", "suspected") is drafted with a `# check: hedged` comment (an observed
+harm: observed_certainty: possible); a negated one ("no bruising was seen") is not drafted.
+What the draft cannot tell is left out, so that `sgkg validate` warns of it, or listed under
+not_stated where the format requires a value: a draft never records silence it has not read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from kg_build.draft.document import Document
+from kg_build.draft.reading import DateMention, Mention, Reading, cues, read
+from kg_build.model import ontology
+from kg_build.model.spec import RESERVED_IDS
+
+MAX_QUOTE = 200
+RESERVED = set(RESERVED_IDS.values())
+
+
+#: the vocabularies a draft reads, by the section and key of the format they fill
+SCHEMES = ("review-type", "agency-type", "relationship", "risk-factor", "event-type", "harm-type",
+           "abuse-category", "missed-opportunity-type", "finding-theme", "systemic-factor", "legal-outcome",
+           "offence", "outcome-type", "inspection-judgement")
+
+
+@dataclass
+class Entry:
+    """One proposed entry of a section: its keys in order, and comments for the annotator."""
+
+    values: dict
+    comment: str | None = None  # a line above the entry
+    notes: dict[str, str] = field(default_factory=dict)  # key -> end-of-line comment
+
+
+@dataclass
+class Draft:
+    review: Entry
+    annotation: dict
+    sources: list[Entry]
+    sections: dict[str, list[Entry]]
+    header: list[str]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def _quote(text: str, start: int, end: int, bounds: tuple[int, int]) -> tuple[int, int]:
+    """A short verbatim phrase around text[start:end] within its sentence: the sentence itself where it
+    is short, else a window cut at word boundaries; never longer than MAX_QUOTE characters."""
+    a, b = bounds
+    while a < b and (text[a].isspace() or text[a] in "-\u2022*\u00b7\u25aa\u25cf"):
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if b - a <= MAX_QUOTE:
+        return a, b
+    room = max(0, MAX_QUOTE - (end - start))
+    lo = max(a, start - room // 2)
+    hi = min(b, end + (room - (start - lo)))
+    lo = max(a, min(lo, hi - MAX_QUOTE))
+    if lo > a:  # start at a word
+        sp = text.find(" ", lo, start)
+        lo = sp + 1 if sp >= 0 else lo
+    if hi < b:
+        sp = text.rfind(" ", end, hi)
+        hi = sp if sp >= 0 else hi
+    return lo, hi
+
+
+class _Proposer:
+    def __init__(self, doc: Document, reading: Reading, source_id: str):
+        self.doc = doc
+        self.r = reading
+        self.text = doc.text
+        self.src = source_id
+        self.cues = cues()
+        self.agencies: dict[str, Entry] = {}
+        self.persons: dict[str, Entry] = {}
+        self.children: dict[str, Entry] = {}
+        self.events_by_sentence: dict[int, str] = {}
+        self.rec_sentences: set[int] = set()
+
+    # -- evidence ---------------------------------------------------------------------------------
+    def evidence(self, start: int, end: int, sentence: int) -> dict:
+        a, b = _quote(self.text, start, end, self.r.sentences[sentence])
+        return {"source": self.src, "quote": self.text[a:b], "start": a, "end": b}
+
+    def where(self, m) -> str:
+        return self.doc.where(m.start)
+
+    def words(self, m) -> str:
+        return self.text[m.start:m.end]
+
+    # -- people and agencies ----------------------------------------------------------------------
+    def agency_ids(self, sentence: int) -> list[str]:
+        out: list[str] = []
+        for m in self.r.in_sentence(sentence, "agency-type"):
+            aid = self.agency(m)
+            if aid not in out:
+                out.append(aid)
+        return out
+
+    def agency(self, m: Mention) -> str:
+        aid = f"{m.code}-agency" if m.code in RESERVED else m.code  # 'local-authority' names the review's area
+        if aid not in self.agencies:
+            self.agencies[aid] = Entry({"id": aid, "type": m.code},
+                                       notes={"type": f"first named {self.where(m)}: {self.words(m)!r}"})
+        return aid
+
+    def person(self, m: Mention) -> str:
+        if m.code not in self.persons:
+            self.persons[m.code] = Entry({"id": m.code, "as": self.words(m), "relation": [m.code]},
+                                         notes={"relation": f"first named {self.where(m)}"})
+        return m.code
+
+    # -- sections -----------------------------------------------------------------------------------
+    def everyone(self) -> None:
+        """Every agency type and family relation the text names (not negated), from its first mention."""
+        for m in self.r.mentions:
+            if m.scheme == "agency-type" and m.asserted:
+                self.agency(m)
+            elif m.scheme == "relationship":
+                self.person(m)
+
+    def recommendations(self) -> list[Entry]:
+        heads = {h.lower() for h in self.cues["recommendation_headings"]}
+        out: list[Entry] = []
+        sents = self.r.sentences
+        under = False
+        for i, (a, b) in enumerate(sents):
+            line = self.text[a:b].strip()
+            plain = re.sub(r"^[\d.\s]+", "", line).strip(" :").lower()
+            if plain in heads:
+                under = True
+                continue
+            if not under:
+                continue
+            # a heading (a short line without a full stop) ends the list
+            if len(line) < 60 and not line.endswith((".", ";", ":")) and not re.match(r"^[\d(\[]", line) \
+                    and not line[:1].islower() and len(line.split()) <= 6:
+                under = False
+                continue
+            if len(line) < 25:
+                continue
+            self.rec_sentences.add(i)
+            addressees = self.agency_ids(i)
+            low = line.lower()
+            if any(re.search(rf"\b{re.escape(w)}\b", low) for w in self.cues["board_words"]):
+                addressees.append("board")
+            values: dict = {"id": f"r{len(out) + 1}", "summary": f"Drafted from the text ({self.doc.where(a)})"}
+            notes = {"summary": "replace with the recommendation in your own words"}
+            if addressees:
+                values["addressee"] = addressees
+                notes["addressee"] = "check: the agencies the recommendation names"
+            themes = sorted({m.code for m in self.r.in_sentence(i, "finding-theme")})
+            if themes:
+                values["themes"] = themes
+            values["evidence"] = self.evidence(a, a, i)
+            out.append(Entry(values, notes=notes))
+        return out
+
+    def events(self) -> list[Entry]:
+        out: list[Entry] = []
+        for i in range(len(self.r.sentences)):
+            if i in self.rec_sentences:
+                continue
+            types = [m for m in self.r.in_sentence(i, "event-type") if m.asserted]
+            harms = [m for m in self.r.in_sentence(i, "harm-type") if m.asserted]
+            dates = [d for d in self.r.dates if d.sentence == i]
+            if not types and harms and dates:  # a harm seen on a date: an observation
+                types = harms[:1]
+                codes = [self.cues["observation_event_type"]]
+            elif not types:
+                continue
+            else:
+                codes = list(dict.fromkeys(m.code for m in types))
+            eid = f"e{len(out) + 1}"
+            values: dict = {"id": eid, "type": codes}
+            notes: dict[str, str] = {}
+            values.update(self.when(dates, notes))
+            agencies = self.agency_ids(i)
+            if agencies:
+                values["agency"] = agencies
+            persons = list(dict.fromkeys(self.person(m) for m in self.r.in_sentence(i, "relationship")))
+            if persons:
+                values["persons"] = persons
+            if harms:
+                values["observed"] = list(dict.fromkeys(m.code for m in harms))
+                if any(m.hedged for m in harms):
+                    values["observed_certainty"] = "possible"
+                    notes["observed_certainty"] = "check: hedged in the text"
+            concerns = [m for m in self.r.in_sentence(i, "abuse-category") if m.asserted]
+            if concerns:
+                values["concern"] = list(dict.fromkeys(m.code for m in concerns))
+            if any(m.hedged for m in types):
+                notes["type"] = "check: hedged in the text"
+            if "date" not in values:
+                values["not_stated"] = ["date"]
+                notes["not_stated"] = "check: the sentence gives no date; the text around it may"
+            values["summary"] = f"Drafted from the text ({self.where(types[0])})"
+            notes["summary"] = "replace with what happened, in your own words"
+            values["evidence"] = self.evidence(types[0].start, types[0].end, i)
+            self.events_by_sentence[i] = eid
+            out.append(Entry(values, notes=notes))
+        return out
+
+    def when(self, dates: list[DateMention], notes: dict[str, str]) -> dict:
+        if not dates:
+            return {}
+        best = sorted(dates, key=lambda d: ("day", "month", "year").index(d.precision))[0]
+        out: dict = {"date": best.value}
+        if len({d.value for d in dates}) > 1:
+            notes["date"] = "check: the sentence gives several dates: " + ", ".join(
+                repr(self.text[d.start:d.end]) for d in dates)
+        if best.precision != "day":
+            out["date_text"] = self.text[best.start:best.end]
+        return out
+
+    def risk_factors(self) -> None:
+        for i in range(len(self.r.sentences)):
+            people = self.r.in_sentence(i, "relationship")
+            before = [p for j in (i - 1, i - 2) if j >= 0 for p in self.r.in_sentence(j, "relationship")][:1]
+            for m in self.r.in_sentence(i, "risk-factor"):
+                if m.negated or not (people or before):
+                    continue
+                # the family member named nearest in the sentence, else the last one named just before
+                # (the review goes on about them: "She had ...")
+                who = min(people, key=lambda p: min(abs(p.start - m.end), abs(m.start - p.end))) if people \
+                    else max(before, key=lambda p: p.start)
+                pid = self.person(who)
+                entry = self.persons[pid]
+                factors = entry.values.setdefault("risk_factors", [])
+                if any(f["factor"] == m.code for f in factors):
+                    continue
+                rf: dict = {"factor": m.code}
+                if m.hedged:
+                    rf["_comment"] = "check: hedged in the text; keep only if the review states it"
+                elif not people:
+                    rf["_comment"] = f"check: whose? {self.words(who)!r} is named in a sentence before"
+                rf["evidence"] = self.evidence(m.start, m.end, i)
+                factors.append(rf)
+
+    def missed_opportunities(self) -> tuple[list[Entry], list[Entry]]:
+        sharing = _branch("missed-opportunity-type", self.cues["information_sharing_types"])
+        mos: list[Entry] = []
+        gaps: list[Entry] = []
+        for i in range(len(self.r.sentences)):
+            if i in self.rec_sentences:
+                continue
+            found = [m for m in self.r.in_sentence(i, "missed-opportunity-type") if m.asserted]
+            if not found:
+                continue
+            codes = list(dict.fromkeys(m.code for m in found))
+            values: dict = {"id": f"mo{len(mos) + 1}", "type": codes}
+            notes: dict[str, str] = {}
+            agencies = self.agency_ids(i)
+            if agencies:
+                values["agency"] = agencies
+                notes["agency"] = "check: the agencies the sentence names; keep those responsible"
+            if i in self.events_by_sentence:
+                values["events"] = [self.events_by_sentence[i]]
+            values["summary"] = f"Drafted from the text ({self.where(found[0])})"
+            notes["summary"] = "replace with the missed opportunity in your own words"
+            if any(m.hedged for m in found):
+                notes["type"] = "check: hedged in the text"
+            values["evidence"] = self.evidence(found[0].start, found[0].end, i)
+            mos.append(Entry(values, notes=notes))
+            info = [m for m in found if m.code in sharing]
+            if info:
+                gap: dict = {"id": f"info{len(gaps) + 1}",
+                             "summary": f"Drafted from the text ({self.where(info[0])})"}
+                gap_notes = {"summary": "replace with what was not shared, in your own words"}
+                if len(agencies) >= 1:
+                    gap["held_by"] = agencies[0]
+                    gap_notes["held_by"] = "check: the first agency the sentence names"
+                if len(agencies) >= 2:
+                    gap["not_shared_with"] = agencies[1:]
+                gap["evidence"] = self.evidence(info[0].start, info[0].end, i)
+                gaps.append(Entry(gap, notes=gap_notes))
+        return mos, gaps
+
+    def per_concept(self, scheme: str, key: str, prefix: str, with_agency: bool) -> list[Entry]:
+        """One entry per concept of `scheme` the text mentions, with up to three mentions as evidence."""
+        seen: dict[str, list[Mention]] = defaultdict(list)
+        for m in self.r.mentions:
+            if m.scheme == scheme and m.asserted and m.sentence not in self.rec_sentences:
+                seen[m.code].append(m)
+        out: list[Entry] = []
+        labels = ontology.scheme(scheme).labels
+        for code, ms in seen.items():
+            values: dict = {"id": f"{prefix}{len(out) + 1}", key: [code] if key == "themes" else code}
+            if with_agency:
+                agencies: list[str] = []
+                for m in ms[:3]:
+                    agencies += [a for a in self.agency_ids(m.sentence) if a not in agencies]
+                if agencies:
+                    values["agency"] = agencies
+            values["summary"] = f"Drafted: {labels.get(code, code)} ({self.where(ms[0])}, {len(ms)} mention"\
+                                f"{'s' if len(ms) != 1 else ''})"
+            firsts = list({m.sentence: m for m in reversed(ms)}.values())[::-1]  # one mention a sentence
+            ev = [self.evidence(m.start, m.end, m.sentence) for m in firsts[:3]]
+            values["evidence"] = ev[0] if len(ev) == 1 else ev
+            out.append(Entry(values, notes={"summary": "replace with the review's point, in your own words"}))
+        return out
+
+    def legal_outcomes(self) -> list[Entry]:
+        out: list[Entry] = []
+        for i in range(len(self.r.sentences)):
+            found = [m for m in self.r.in_sentence(i, "legal-outcome") if m.asserted and not m.hedged]
+            if not found:
+                continue
+            values: dict = {"id": f"lo{len(out) + 1}"}
+            persons = list(dict.fromkeys(self.person(m) for m in self.r.in_sentence(i, "relationship")))
+            if persons:
+                values["persons"] = persons
+            offences = [m.code for m in self.r.in_sentence(i, "offence") if m.asserted]
+            if offences:
+                values["offence"] = list(dict.fromkeys(offences))
+            values["outcome"] = list(dict.fromkeys(m.code for m in found))
+            values["summary"] = f"Drafted from the text ({self.where(found[0])})"
+            values["evidence"] = self.evidence(found[0].start, found[0].end, i)
+            out.append(Entry(values, notes={"persons": "check: the family members the sentence names"}
+                             if persons else {}))
+        return out
+
+    def inspections(self) -> list[Entry]:
+        words = [w.lower() for w in self.cues["inspection_words"]]
+        out: list[Entry] = []
+        for i, (a, b) in enumerate(self.r.sentences):
+            low = self.text[a:b].lower()
+            if not any(re.search(rf"\b{re.escape(w)}\b", low) for w in words):
+                continue
+            judged = [m for m in self.r.in_sentence(i, "inspection-judgement") if m.asserted and not m.hedged]
+            agencies = [x for x in self.agency_ids(i)]
+            if not judged or not agencies:
+                continue
+            values = {"id": f"inspection{len(out) + 1}", "inspected": agencies[0], "judgement": judged[0].code,
+                      "evidence": self.evidence(judged[0].start, judged[0].end, i)}
+            out.append(Entry(values, notes={"inspected": "check: the first agency the sentence names"}))
+        return out
+
+    def children_and_outcome(self) -> None:
+        for p in self.r.phrases:
+            if p.kind != "child":
+                continue
+            words = self.text[p.start:p.end]
+            cid = _slug(words)
+            if cid not in self.children:
+                self.children[cid] = Entry({"id": cid, "as": words},
+                                           notes={"as": f"first named {self.doc.where(p.start)}"})
+        if not self.children:
+            words = "|".join(re.escape(w) for w in self.cues["child_words"])
+            found = re.search(rf"\b(?:the |a |her |his )?(?:{words})\b", self.text, re.I)
+            if found is None:
+                return
+            self.children["child"] = Entry({"id": "child", "as": found.group(0)},
+                                           notes={"as": f"check: no pseudonym found; first named "
+                                                        f"{self.doc.where(found.start())}"})
+        first = next(iter(self.children.values()))
+        first.values["role"] = "subject-child"
+        first.notes["role"] = "check: the child the text names first"
+        said = [m for m in self.r.mentions if m.scheme == "outcome-type" and m.asserted]
+        if said:  # the outcome the text names most often (a review of a death names it throughout)
+            top = Counter(m.code for m in said).most_common(1)[0][0]
+            outcome = next(m for m in said if m.code == top)
+            o: dict = {"type": outcome.code}
+            harms = [m.code for m in self.r.in_sentence(outcome.sentence, "harm-type") if m.asserted]
+            if harms:
+                o["harm"] = list(dict.fromkeys(harms))
+            abuse = [m.code for m in self.r.in_sentence(outcome.sentence, "abuse-category") if m.asserted]
+            if abuse:
+                o["abuse"] = list(dict.fromkeys(abuse))
+            if outcome.hedged:
+                o["_comment"] = "check: hedged in the text"
+            o["evidence"] = self.evidence(outcome.start, outcome.end, outcome.sentence)
+            first.values["outcome"] = o
+
+
+def _branch(scheme: str, tops: list[str]) -> set[str]:
+    """The codes of `tops` and of every concept narrower than one of them (skos:broader, transitively)."""
+    from rdflib import SKOS
+
+    g = ontology.load_vocabularies()
+    sch = ontology.scheme(scheme)
+    by_iri: dict = {iri: code for code, iri in sch.concepts.items()}
+    out = set()
+    for top in tops:
+        iri = sch.concepts.get(top)
+        if iri is None:
+            continue
+        for c in g.transitive_subjects(SKOS.broader, iri):
+            if c in by_iri:
+                out.add(by_iri[c])
+    return out
+
+
+def _review(p: _Proposer, review_id: str, today: str) -> Entry:
+    text, r = p.text, p.r
+    notes: dict[str, str] = {}
+    unstated: list[str] = []
+    title = next((ln.strip() for ln in text.splitlines() if ln.strip()), review_id)[:MAX_QUOTE]
+    values: dict = {"id": review_id, "title": title}
+    notes["title"] = "check: the text's first line"
+    early = [m for m in r.mentions if m.scheme == "review-type" and m.asserted]
+    if early:
+        top = Counter(m.code for m in early).most_common(1)[0][0]
+        first = next(m for m in early if m.code == top)
+        values["type"] = top
+        notes["type"] = f"named {sum(1 for m in early if m.code == top)} times, first {p.where(first)}: " \
+                        f"{p.words(first)!r}"
+    else:
+        unstated.append("type")
+    pub_words = [w.lower() for w in p.cues["publication_words"]]
+    published = None
+    for d in r.dates:
+        a, b = r.sentences[d.sentence]
+        if any(w in text[a:b].lower() for w in pub_words) and d.value <= today:
+            published = d
+            break
+    if published is not None:
+        values["published"] = published.value
+        notes["published"] = f"check: a date of a sentence about publication, {p.doc.where(published.start)}"
+    else:
+        unstated.append("published")
+    board = next((x for x in r.phrases if x.kind == "board"), None)
+    if board is not None:
+        name = text[board.start:board.end]
+        values["board"] = name
+        notes["board"] = f"first named {p.doc.where(board.start)}"
+        area = _area(name, p.cues["board_endings"])
+        if area:
+            values["local_authority"] = {"name": area}
+            notes["local_authority"] = "check: read from the board's name; add its gss code"
+    else:
+        unstated.append("board")
+    if unstated:
+        values["not_stated"] = unstated
+        notes["not_stated"] = "the draft found none in the text: give it if the review states it"
+    return Entry(values, notes=notes)
+
+
+def _area(board: str, endings: list[str]) -> str | None:
+    low = board.lower()
+    for ending in sorted(endings, key=len, reverse=True):
+        if low.endswith(ending):
+            area = board[: len(board) - len(ending)].strip()
+            area = re.sub(r"^(the)\s+", "", area, flags=re.I)
+            area = re.sub(r"\s+(local|and)$", "", area, flags=re.I).strip()
+            return area or None
+    return None
+
+
+def propose(doc: Document, review_id: str, *, source_id: str = "report", source_type: str = "review-report",
+            today: str, version: str) -> Draft:
+    """A draft annotation of the review whose text is `doc`."""
+    reading = read(doc.text, SCHEMES)
+    p = _Proposer(doc, reading, source_id)
+    review = _review(p, review_id, today)
+    sections: dict[str, list[Entry]] = {}
+    p.everyone()
+    recommendations = p.recommendations()
+    p.children_and_outcome()
+    events = p.events()
+    p.risk_factors()
+    mos, gaps = p.missed_opportunities()
+    findings = p.per_concept("finding-theme", "themes", "f", with_agency=False)
+    systemic = p.per_concept("systemic-factor", "factor", "sf", with_agency=True)
+    legal = p.legal_outcomes()
+    inspections = p.inspections()
+    sections["children"] = list(p.children.values())
+    sections["persons"] = list(p.persons.values())
+    sections["agencies"] = list(p.agencies.values())
+    sections["events"] = events
+    sections["information_sharing"] = gaps
+    sections["missed_opportunities"] = mos
+    sections["findings"] = findings
+    sections["recommendations"] = recommendations
+    sections["systemic_factors"] = systemic
+    sections["legal_outcomes"] = legal
+    sections["inspections"] = inspections
+    if not p.children:
+        review.values.setdefault("not_stated", []).append("children")
+        review.notes["not_stated"] = "the draft found none in the text: give it if the review states it"
+    source = Entry({"id": source_id, "sha256": doc.sha256, "type": source_type, "title": review.values["title"],
+                    "role": "the-review", "coverage": "whole"},
+                   notes={"type": "check: --source-type sets it", "role": "check: the-review, reports-the-review "
+                          "or background", "sha256": f"of the text read ({doc.kind})"})
+    annotation = {"annotator": {"id": "sgkg-draft", "name": "sgkg draft", "kind": "software", "version": version},
+                  "status": "machine-extracted", "machine_assisted": True, "date": dt.date.fromisoformat(today)}
+    n_neg = sum(1 for m in reading.mentions if m.negated)
+    n_hedge = sum(1 for m in reading.mentions if m.hedged and not m.negated)
+    header = [f"Draft annotation of {doc.path.name} ({doc.kind}, {len(doc.text.split()):,} words), proposed by "
+              f"`sgkg draft` {version} from the vocabularies' labels and phrases.",
+              f"{len(reading.mentions)} concept mentions read: {n_neg} negated (not drafted), {n_hedge} hedged "
+              "(drafted with a '# check: hedged' comment).",
+              "Every claim quotes the text at its offsets; `# check:` comments mark what to confirm. Rewrite each",
+              "summary in your own words, remove what the review does not state, then run `sgkg draft --check`",
+              "and `sgkg validate` (docs/annotation-guide.md, 'From a draft to a reviewed annotation')."]
+    return Draft(review, annotation, [source], sections, header)
