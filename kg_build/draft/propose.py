@@ -20,6 +20,7 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg_build.draft.document import Document
 from kg_build.draft.reading import DateMention, Mention, Reading, cues, read
@@ -28,6 +29,8 @@ from kg_build.model.spec import RESERVED_IDS
 
 MAX_QUOTE = 200
 RESERVED = set(RESERVED_IDS.values())
+#: how many sentences back a risk factor with no family member in its sentence looks for one
+BACK = 4
 
 
 #: the vocabularies a draft reads, by the section and key of the format they fill
@@ -92,6 +95,8 @@ class _Proposer:
         self.persons: dict[str, Entry] = {}
         self.children: dict[str, Entry] = {}
         self.events_by_sentence: dict[int, str] = {}
+        self.board_spans = [(p.start, p.end) for p in reading.phrases if p.kind == "board"]
+        self.generic = set(self.cues["generic_agency_types"])
         self.rec_sentences: set[int] = set()
 
     # -- evidence ---------------------------------------------------------------------------------
@@ -106,9 +111,19 @@ class _Proposer:
         return self.text[m.start:m.end]
 
     # -- people and agencies ----------------------------------------------------------------------
+    def agency_mentions(self, sentence: int) -> list[Mention]:
+        """The sentence's agencies: not inside the board's name, the narrowest type where a sentence names
+        a service and its kind ("the health visiting service" and "health"), a generic "agencies" only
+        where no agency is named."""
+        found = [m for m in self.r.in_sentence(sentence, "agency-type")
+                 if not any(a <= m.start and m.end <= b for a, b in self.board_spans)]
+        keep = set(narrowest("agency-type", [m.code for m in found]))
+        specific = [m for m in found if m.code in keep and m.code not in self.generic]
+        return specific or [m for m in found if m.code in keep]
+
     def agency_ids(self, sentence: int) -> list[str]:
         out: list[str] = []
-        for m in self.r.in_sentence(sentence, "agency-type"):
+        for m in self.agency_mentions(sentence):
             aid = self.agency(m)
             if aid not in out:
                 out.append(aid)
@@ -129,12 +144,17 @@ class _Proposer:
 
     # -- sections -----------------------------------------------------------------------------------
     def everyone(self) -> None:
-        """Every agency type and family relation the text names (not negated), from its first mention."""
-        for m in self.r.mentions:
-            if m.scheme == "agency-type" and m.asserted:
-                self.agency(m)
-            elif m.scheme == "relationship":
-                self.person(m)
+        """Every agency and family member the text names outside its recommendations, from the first
+        mention: the narrowest concepts only (no 'parent' beside 'mother', no 'health' beside 'health
+        visiting'), and no generic 'agencies' (drafted only where a claim names no agency)."""
+        agencies = [m for i in range(len(self.r.sentences)) if i not in self.rec_sentences
+                    for m in self.agency_mentions(i) if m.code not in self.generic]
+        relations = [m for m in self.r.mentions if m.scheme == "relationship" and m.sentence not in self.rec_sentences]
+        for group, scheme, add in ((agencies, "agency-type", self.agency), (relations, "relationship", self.person)):
+            keep = set(narrowest(scheme, [m.code for m in group]))
+            for m in group:
+                if m.code in keep:
+                    add(m)
 
     def recommendations(self) -> list[Entry]:
         heads = {h.lower() for h in self.cues["recommendation_headings"]}
@@ -181,7 +201,7 @@ class _Proposer:
             types = [m for m in self.r.in_sentence(i, "event-type") if m.asserted]
             harms = [m for m in self.r.in_sentence(i, "harm-type") if m.asserted]
             dates = [d for d in self.r.dates if d.sentence == i]
-            if not types and harms and dates:  # a harm seen on a date: an observation
+            if not types and harms and (dates or self.agency_mentions(i)):  # a harm seen: an observation
                 types = harms[:1]
                 codes = [self.cues["observation_event_type"]]
             elif not types:
@@ -199,7 +219,7 @@ class _Proposer:
             if persons:
                 values["persons"] = persons
             if harms:
-                values["observed"] = list(dict.fromkeys(m.code for m in harms))
+                values["observed"] = narrowest("harm-type", [m.code for m in harms])
                 if any(m.hedged for m in harms):
                     values["observed_certainty"] = "possible"
                     notes["observed_certainty"] = "check: hedged in the text"
@@ -233,7 +253,8 @@ class _Proposer:
     def risk_factors(self) -> None:
         for i in range(len(self.r.sentences)):
             people = self.r.in_sentence(i, "relationship")
-            before = [p for j in (i - 1, i - 2) if j >= 0 for p in self.r.in_sentence(j, "relationship")][:1]
+            before = next((ps for j in range(i - 1, max(-1, i - 1 - BACK), -1)
+                           if (ps := self.r.in_sentence(j, "relationship"))), [])
             for m in self.r.in_sentence(i, "risk-factor"):
                 if m.negated or not (people or before):
                     continue
@@ -255,7 +276,7 @@ class _Proposer:
                 factors.append(rf)
 
     def missed_opportunities(self) -> tuple[list[Entry], list[Entry]]:
-        sharing = _branch("missed-opportunity-type", self.cues["information_sharing_types"])
+        sharing = _branch("missed-opportunity-type", tuple(self.cues["information_sharing_types"]))
         mos: list[Entry] = []
         gaps: list[Entry] = []
         for i in range(len(self.r.sentences)):
@@ -390,7 +411,14 @@ class _Proposer:
             first.values["outcome"] = o
 
 
-def _branch(scheme: str, tops: list[str]) -> set[str]:
+def narrowest(scheme: str, codes: list[str]) -> list[str]:
+    """The codes, in order, without those broader than another of them (skos:broader, transitively)."""
+    uniq = list(dict.fromkeys(codes))
+    return [c for c in uniq if not any(d != c and d in _branch(scheme, (c,)) for d in uniq)]
+
+
+@lru_cache(maxsize=4096)
+def _branch(scheme: str, tops: tuple[str, ...]) -> set[str]:
     """The codes of `tops` and of every concept narrower than one of them (skos:broader, transitively)."""
     from rdflib import SKOS
 
@@ -471,8 +499,8 @@ def propose(doc: Document, review_id: str, *, source_id: str = "report", source_
     p = _Proposer(doc, reading, source_id)
     review = _review(p, review_id, today)
     sections: dict[str, list[Entry]] = {}
-    p.everyone()
     recommendations = p.recommendations()
+    p.everyone()
     p.children_and_outcome()
     events = p.events()
     p.risk_factors()
