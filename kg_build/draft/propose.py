@@ -57,6 +57,13 @@ class Draft:
     header: list[str]
 
 
+def _yaml_date(d: DateMention):
+    """A date as the annotations write it: a day as a date, a month as 2019-03, a year as a number."""
+    if d.precision == "day":
+        return dt.date.fromisoformat(d.value)
+    return int(d.value) if d.precision == "year" else d.value
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
@@ -106,6 +113,16 @@ class _Proposer:
 
     def where(self, m) -> str:
         return self.doc.where(m.start)
+
+    def labels(self, scheme: str, codes: list[str]) -> str:
+        """The concepts' labels, as a summary of what the draft proposes ("Home visit and Referral")."""
+        names = ontology.scheme(scheme).labels
+        return " and ".join(names.get(c, c) for c in codes)
+
+    def agency_labels(self, ids: list[str]) -> str:
+        types = [self.agencies[i].values["type"] if i in self.agencies else i for i in ids]
+        return self.labels("agency-type", [t for t in types if t != "board"]) + \
+            (" and the board" if "board" in ids else "") if types != ["board"] else "the board"
 
     def words(self, m) -> str:
         return self.text[m.start:m.end]
@@ -181,12 +198,15 @@ class _Proposer:
             low = line.lower()
             if any(re.search(rf"\b{re.escape(w)}\b", low) for w in self.cues["board_words"]):
                 addressees.append("board")
-            values: dict = {"id": f"r{len(out) + 1}", "summary": f"Drafted from the text ({self.doc.where(a)})"}
-            notes = {"summary": "replace with the recommendation in your own words"}
+            themes = sorted({m.code for m in self.r.in_sentence(i, "finding-theme")})
+            summary = "Recommendation" + (f" to {self.agency_labels(addressees)}" if addressees else "") + \
+                (f" on {self.labels('finding-theme', themes).lower()}" if themes else "")
+            values: dict = {"id": f"r{len(out) + 1}", "summary": summary}
+            notes = {"summary": "proposed from the codes: write the recommendation in your own words",
+                     "evidence": self.doc.where(a)}
             if addressees:
                 values["addressee"] = addressees
                 notes["addressee"] = "check: the agencies the recommendation names"
-            themes = sorted({m.code for m in self.r.in_sentence(i, "finding-theme")})
             if themes:
                 values["themes"] = themes
             values["evidence"] = self.evidence(a, a, i)
@@ -228,26 +248,37 @@ class _Proposer:
                 values["concern"] = list(dict.fromkeys(m.code for m in concerns))
             if any(m.hedged for m in types):
                 notes["type"] = "check: hedged in the text"
-            if "date" not in values:
+            if "date" not in values and "date_text" not in values:
                 values["not_stated"] = ["date"]
                 notes["not_stated"] = "check: the sentence gives no date; the text around it may"
-            values["summary"] = f"Drafted from the text ({self.where(types[0])})"
-            notes["summary"] = "replace with what happened, in your own words"
+            values["summary"] = self.labels("event-type", codes) + \
+                (f" ({self.agency_labels(values['agency'])})" if values.get("agency") else "") + \
+                (f", {values.get('date_text') or values['date']}" if values.get("date") or values.get("date_text")
+                 else "")
+            notes["summary"] = "proposed from the codes: write what happened in your own words"
+            notes["evidence"] = self.where(types[0])
             values["evidence"] = self.evidence(types[0].start, types[0].end, i)
             self.events_by_sentence[i] = eid
             out.append(Entry(values, notes=notes))
         return out
 
     def when(self, dates: list[DateMention], notes: dict[str, str]) -> dict:
+        """The sentence's most precise date; vague wording ("early 2019", "before June 2019") kept in
+        date_text, and a date the wording puts the event outside of ("before ...") not recorded."""
         if not dates:
             return {}
-        best = sorted(dates, key=lambda d: ("day", "month", "year").index(d.precision))[0]
-        out: dict = {"date": best.value}
+        best = sorted(dates, key=lambda d: (d.qualifier == "outside", ("day", "month", "year").index(d.precision)))[0]
+        words = self.text[best.start:best.end]
+        key = "date" if best.qualifier != "outside" else "date_text"
+        out: dict = {"date": _yaml_date(best), "date_text": words} if best.qualifier != "outside" \
+            else {"date_text": words}
+        if best.precision == "day" and best.qualifier is None:
+            del out["date_text"]
+        elif best.qualifier is None and best.precision != "day":
+            out["date_text"] = words
         if len({d.value for d in dates}) > 1:
-            notes["date"] = "check: the sentence gives several dates: " + ", ".join(
+            notes[key] = "check: the sentence gives several dates: " + ", ".join(
                 repr(self.text[d.start:d.end]) for d in dates)
-        if best.precision != "day":
-            out["date_text"] = self.text[best.start:best.end]
         return out
 
     def risk_factors(self) -> None:
@@ -294,8 +325,10 @@ class _Proposer:
                 notes["agency"] = "check: the agencies the sentence names; keep those responsible"
             if i in self.events_by_sentence:
                 values["events"] = [self.events_by_sentence[i]]
-            values["summary"] = f"Drafted from the text ({self.where(found[0])})"
-            notes["summary"] = "replace with the missed opportunity in your own words"
+            values["summary"] = self.labels("missed-opportunity-type", codes) + \
+                (f" ({self.agency_labels(agencies)})" if agencies else "")
+            notes["summary"] = "proposed from the codes: write the missed opportunity in your own words"
+            notes["evidence"] = self.where(found[0])
             if any(m.hedged for m in found):
                 notes["type"] = "check: hedged in the text"
             values["evidence"] = self.evidence(found[0].start, found[0].end, i)
@@ -303,8 +336,10 @@ class _Proposer:
             info = [m for m in found if m.code in sharing]
             if info:
                 gap: dict = {"id": f"info{len(gaps) + 1}",
-                             "summary": f"Drafted from the text ({self.where(info[0])})"}
-                gap_notes = {"summary": "replace with what was not shared, in your own words"}
+                             "summary": self.labels("missed-opportunity-type", [m.code for m in info][:1]) +
+                             (f" ({self.agency_labels(agencies)})" if agencies else "")}
+                gap_notes = {"summary": "proposed from the codes: write what was not shared, in your own words",
+                             "evidence": self.where(info[0])}
                 if len(agencies) >= 1:
                     gap["held_by"] = agencies[0]
                     gap_notes["held_by"] = "check: the first agency the sentence names"
@@ -330,12 +365,13 @@ class _Proposer:
                     agencies += [a for a in self.agency_ids(m.sentence) if a not in agencies]
                 if agencies:
                     values["agency"] = agencies
-            values["summary"] = f"Drafted: {labels.get(code, code)} ({self.where(ms[0])}, {len(ms)} mention"\
-                                f"{'s' if len(ms) != 1 else ''})"
+            values["summary"] = labels.get(code, code)
             firsts = list({m.sentence: m for m in reversed(ms)}.values())[::-1]  # one mention a sentence
             ev = [self.evidence(m.start, m.end, m.sentence) for m in firsts[:3]]
             values["evidence"] = ev[0] if len(ev) == 1 else ev
-            out.append(Entry(values, notes={"summary": "replace with the review's point, in your own words"}))
+            out.append(Entry(values, notes={"summary": f"proposed from the codes ({len(ms)} mention"
+                                                       f"{'s' if len(ms) != 1 else ''}): write the review's point "
+                                                       "in your own words", "evidence": self.where(ms[0])}))
         return out
 
     def legal_outcomes(self) -> list[Entry]:
@@ -352,10 +388,13 @@ class _Proposer:
             if offences:
                 values["offence"] = list(dict.fromkeys(offences))
             values["outcome"] = list(dict.fromkeys(m.code for m in found))
-            values["summary"] = f"Drafted from the text ({self.where(found[0])})"
+            values["summary"] = self.labels("legal-outcome", values["outcome"]) + \
+                (f" ({self.labels('offence', values['offence']).lower()})" if offences else "")
             values["evidence"] = self.evidence(found[0].start, found[0].end, i)
-            out.append(Entry(values, notes={"persons": "check: the family members the sentence names"}
-                             if persons else {}))
+            notes = {"summary": "proposed from the codes: write it in your own words", "evidence": self.where(found[0])}
+            if persons:
+                notes["persons"] = "check: the family members the sentence names"
+            out.append(Entry(values, notes=notes))
         return out
 
     def inspections(self) -> list[Entry]:
@@ -460,7 +499,7 @@ def _review(p: _Proposer, review_id: str, today: str) -> Entry:
             published = d
             break
     if published is not None:
-        values["published"] = published.value
+        values["published"] = _yaml_date(published)
         notes["published"] = f"check: a date of a sentence about publication, {p.doc.where(published.start)}"
     else:
         unstated.append("published")

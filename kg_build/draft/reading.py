@@ -55,6 +55,9 @@ class DateMention:
     sentence: int
     value: str  # 2013-10-01, 2013-10 or 2013
     precision: str  # day | month | year
+    #: the words before the date that make it vague: "within" (early, the summer of: the date holds, its
+    #: wording is kept) or "outside" (before, after, since: the wording is kept, not the date)
+    qualifier: str | None = None
 
 
 @dataclass(frozen=True)
@@ -167,11 +170,20 @@ class _Pipeline:
                                                      "ent_types": c["hedging"]["schemes"]})
         self.patterns = Matcher(nlp.vocab)
         months = [m.lower() for m in calendar.month_name[1:]] + [m.lower() for m in calendar.month_abbr[1:]]
-        month = {"LOWER": {"IN": months}}
-        year = {"TEXT": {"REGEX": _YEAR}}
-        day = {"TEXT": {"REGEX": _DAY}}
-        self.patterns.add("date", [[day, month, year], [month, day, {"ORTH": ",", "OP": "?"}, year],
-                                   [month, year], [year], [{"TEXT": {"REGEX": _NUMERIC}}]], greedy="LONGEST")
+        month: dict = {"LOWER": {"IN": months}}
+        year: dict = {"TEXT": {"REGEX": _YEAR}}
+        day: dict = {"TEXT": {"REGEX": _DAY}}
+        cores: list[list[dict]] = [[day, month, year], [month, day, {"ORTH": ",", "OP": "?"}, year], [month, year], [year],
+                 [{"TEXT": {"REGEX": _NUMERIC}}]]
+        self.patterns.add("date", cores, greedy="LONGEST")
+        # vague dates: "early March 2019", "the summer of 2019", "before June 2019"
+        self.qualifiers: dict[str, str] = {}
+        for kind in ("within", "outside"):
+            for q in c["date_qualifiers"][kind]:
+                toks = [{"LOWER": t.lower_} for t in nlp.tokenizer(q)]
+                self.qualifiers[q.lower()] = kind
+                self.patterns.add("date", [[*toks, {"LOWER": "of", "OP": "?"}, *core] for core in cores],
+                                  greedy="LONGEST")
         heads = [list(nlp.tokenizer(h.lower())) for h in c["child_pseudonym_heads"]]
         self.patterns.add("child", [[*({"LOWER": t.text} for t in h), {"TEXT": {"REGEX": r"^[A-Z][A-Z0-9]{0,2}$"}}]
                                     for h in heads], greedy="LONGEST")
@@ -196,7 +208,8 @@ class _Pipeline:
             sentences += [(s + a, e + a) for s, e in part.sentences]
             mentions += [Mention(m.scheme, m.code, m.start + a, m.end + a, m.sentence + n, m.negated, m.hedged)
                          for m in part.mentions]
-            dates += [DateMention(d.start + a, d.end + a, d.sentence + n, d.value, d.precision) for d in part.dates]
+            dates += [DateMention(d.start + a, d.end + a, d.sentence + n, d.value, d.precision, d.qualifier)
+                      for d in part.dates]
             phrases += [Phrase(p.kind, p.start + a, p.end + a, p.sentence + n) for p in part.phrases]
         return Reading(text, sentences, mentions, dates, phrases)
 
@@ -254,10 +267,17 @@ class _Pipeline:
         for kind in ("date", "child", "board"):
             for span in filter_spans([sp for k, sp in patterned if k == kind]):  # type: ignore[misc]
                 if kind == "date":
-                    parsed = parse_date(span.text)
+                    words, qualifier = span.text, None
+                    low = words.lower()
+                    for q in sorted(self.qualifiers, key=len, reverse=True):
+                        if low.startswith(q + " "):
+                            qualifier = self.qualifiers[q]
+                            words = re.sub(r"^of\s+", "", words[len(q):].strip(), flags=re.I)
+                            break
+                    parsed = parse_date(words)
                     if parsed:
                         dates.append(DateMention(span.start_char, span.end_char, sentence_of(span.start_char),
-                                                 *parsed))
+                                                 *parsed, qualifier))
                 else:
                     phrases.append(Phrase(kind, span.start_char, span.end_char, sentence_of(span.start_char)))
         dates.sort(key=lambda d: d.start)
