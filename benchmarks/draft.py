@@ -31,6 +31,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from kg_build.annotations.quotes import evidence_items  # noqa: E402
 from kg_build.draft.document import Document, read_document  # noqa: E402
 from kg_build.draft.propose import SCHEMES, propose  # noqa: E402
 from kg_build.draft.reading import read  # noqa: E402
@@ -180,7 +181,7 @@ def evaluate(texts: Path | None) -> dict:
                 drafted[name] |= got
             for name, got in baseline(doc.text).items():
                 base[name] |= got
-            for ev in _evidence(tree):
+            for ev in evidence_items(tree):
                 quotes += 1
                 verbatim += doc.text[ev["start"]:ev["end"]] == ev["quote"]
         for system, found in (("draft", drafted), ("baseline", base)):
@@ -192,18 +193,6 @@ def evaluate(texts: Path | None) -> dict:
                 t[2] += len(g - f)
     return {"tallies": tallies, "quotes": quotes, "verbatim": verbatim, "reviews": dict(reviews),
             "texts": dict(texts_read)}
-
-
-def _evidence(node):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if k == "evidence":
-                yield from (e for e in _list(v) if isinstance(e, dict))
-            else:
-                yield from _evidence(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _evidence(v)
 
 
 def speed(words: int = 40_000) -> tuple[int, float]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kg_build.annotations.quotes import evidence_items
 from kg_build.draft.check import check_annotation
 from kg_build.draft.document import Document, read_document
 from kg_build.draft.propose import propose
@@ -30,18 +31,6 @@ def draft_of(text: str, tmp_path: Path) -> dict:
     return yaml.safe_load(dump(propose(read_document(path), "test-review", today="2026-12-07", version="test")))
 
 
-def evidence(node):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if k == "evidence":
-                yield from (v if isinstance(v, list) else [v])
-            else:
-                yield from evidence(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from evidence(v)
-
-
 @pytest.mark.parametrize("text", SYNTHETIC + SEEDS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_draft_of_a_review_text_validates_and_quotes_it_verbatim(text, tmp_path):
     out = tmp_path / "draft.yaml"
@@ -53,7 +42,7 @@ def test_draft_of_a_review_text_validates_and_quotes_it_verbatim(text, tmp_path)
     tree = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert tree["annotation"]["status"] == "machine-extracted"
     body = text.read_text(encoding="utf-8")
-    quotes = list(evidence(tree))
+    quotes = list(evidence_items(tree))
     assert quotes
     for ev in quotes:
         assert body[ev["start"]:ev["end"]] == ev["quote"]

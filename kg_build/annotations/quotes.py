@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg_build.annotations.reader import ReviewFile, is_null
-from kg_build.annotations.yamlsource import Mapping, Pos, Scalar, Sequence
+from kg_build.annotations.yamlsource import Pos, Scalar
 from kg_build.inputs import os_problem, read_input
 from kg_build.problems import InputError, Problem
 
@@ -73,19 +73,32 @@ class QuoteCheck:
     unchecked: int
 
 
-def _evidence(node) -> Iterator[Mapping]:
-    """Every evidence item of the tree, wherever a claim carries one."""
-    if isinstance(node, Mapping):
+def evidence_items(node) -> Iterator[dict]:
+    """Every evidence item of an annotation's tree, wherever a claim carries one (any mappings and
+    lists: the loader's, a round-trip YAML reader's or plain ones)."""
+    if isinstance(node, dict):
         for key, value in node.items():
             if key == "evidence":
-                for item in value if isinstance(value, Sequence) else [value]:
-                    if isinstance(item, Mapping):
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, dict):
                         yield item
             else:
-                yield from _evidence(value)
-    elif isinstance(node, Sequence):
+                yield from evidence_items(value)
+    elif isinstance(node, list):
         for item in node:
-            yield from _evidence(item)
+            yield from evidence_items(item)
+
+
+def closest_hint(text: str, quote: str, name: str, where=None) -> str:
+    """What to do about a quote that is not in `text` (the file `name`): the closest passage, with its
+    line and, where `where` gives it, its place in the source (page, paragraph)."""
+    close = nearest(text, quote)
+    if close is None:
+        return "copy the phrase exactly as the text has it; no passage of the text is like it"
+    a, b, score = close
+    place = f" ({where(a)})" if where is not None else ""
+    return (f"the closest passage, {score:.0f}% alike, is on line {text.count(chr(10), 0, a) + 1} of {name}{place} "
+            f"at start: {a}, end: {b}: {text[a:b][:80]!r}")
 
 
 def _pos(node, fallback: Pos) -> Pos:
@@ -136,7 +149,7 @@ def check_quotes(rf: ReviewFile, texts: Path) -> QuoteCheck:
                     "save the text as UTF-8")
             held[sid] = None
     checked = unchecked = 0
-    for e in _evidence(rf.tree):
+    for e in evidence_items(rf.tree):
         quote, sid = e.get("quote"), str(e.get("source"))
         if quote is None or is_null(quote):
             continue
@@ -148,14 +161,8 @@ def check_quotes(rf: ReviewFile, texts: Path) -> QuoteCheck:
         q = str(quote)
         span = locate(text, q)
         if span is None:
-            close = nearest(text, q)
-            if close is None:
-                hint = "copy the phrase exactly as the text has it; no passage of the text is like it"
-            else:
-                a, b, score = close
-                hint = (f"the closest passage, {score:.0f}% alike, is on line {text.count(chr(10), 0, a) + 1} "
-                        f"of {sid}.txt at start: {a}, end: {b}: {text[a:b][:80]!r}")
-            problem(quote.pos, f"the quote {q[:60]!r} is not in the text of source {sid}", hint)
+            problem(quote.pos, f"the quote {q[:60]!r} is not in the text of source {sid}",
+                    closest_hint(text, q, f"{sid}.txt"))
             continue
         if text[span[0]:span[1]] != q:
             a, b = span

@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg_build.annotations.quotes import locate, nearest
+from kg_build.annotations.quotes import closest_hint, evidence_items, locate
 from kg_build.draft.document import Document
 from kg_build.problems import Problem, SgkgError
 
@@ -34,20 +34,6 @@ def _line(node, key=None) -> int:
         return node.lc.line + 1
     except (AttributeError, KeyError, TypeError):
         return 0
-
-
-def _evidence(node):
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if k == "evidence":
-                for item in v if isinstance(v, list) else [v]:
-                    if isinstance(item, dict):
-                        yield item
-            else:
-                yield from _evidence(v)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _evidence(item)
 
 
 def _pick_source(sources: list, doc: Document, wanted: str | None, file: str) -> dict:
@@ -100,7 +86,7 @@ def check_annotation(path: Path, doc: Document, source: str | None = None) -> Ch
                 f"(its SHA-256 is {doc.sha256[:12]}…)", "give the text whose digest is recorded, or delete the "
                 "sha256 to check this source against this text")
         return res
-    for ev in _evidence(tree):
+    for ev in evidence_items(tree):
         if str(ev.get("source")) != sid or ev.get("quote") is None:
             continue
         q = str(ev["quote"])
@@ -108,14 +94,8 @@ def check_annotation(path: Path, doc: Document, source: str | None = None) -> Ch
         line = _line(ev, "quote")
         span = locate(text, q)
         if span is None:
-            close = nearest(text, q)
-            if close is None:
-                hint = "copy the phrase exactly as the text has it; no passage of the text is like it"
-            else:
-                a, b, score = close
-                hint = (f"the closest passage, {score:.0f}% alike, is on line {doc.line_of(a)} of "
-                        f"{doc.path.name} ({doc.where(a)}), start: {a}, end: {b}: {text[a:b][:80]!r}")
-            problem(line, f"the quote {q[:60]!r} is not in {doc.path.name}", hint)
+            problem(line, f"the quote {q[:60]!r} is not in {doc.path.name}",
+                    closest_hint(text, q, doc.path.name, doc.where if doc.pages or doc.paragraphs else None))
             continue
         a, b = span
         if text[a:b] != q:
@@ -132,7 +112,7 @@ def check_annotation(path: Path, doc: Document, source: str | None = None) -> Ch
             if k in ev:
                 ev[k] = v
             else:
-                ev.insert(at, k, v)
+                ev.insert(at, k, v)  # type: ignore[attr-defined]  # a ruamel CommentedMap
             at += 1
         res.filled += 1
         changed = True

@@ -173,8 +173,8 @@ class _Pipeline:
         month: dict = {"LOWER": {"IN": months}}
         year: dict = {"TEXT": {"REGEX": _YEAR}}
         day: dict = {"TEXT": {"REGEX": _DAY}}
-        cores: list[list[dict]] = [[day, month, year], [month, day, {"ORTH": ",", "OP": "?"}, year], [month, year], [year],
-                 [{"TEXT": {"REGEX": _NUMERIC}}]]
+        cores: list[list[dict]] = [[day, month, year], [month, day, {"ORTH": ",", "OP": "?"}, year], [month, year],
+                                   [year], [{"TEXT": {"REGEX": _NUMERIC}}]]
         self.patterns.add("date", cores, greedy="LONGEST")
         # vague dates: "early March 2019", "the summer of 2019", "before June 2019"
         self.qualifiers: dict[str, str] = {}
