@@ -141,14 +141,17 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def cases(texts: Path | None) -> list[tuple[str, str, dict, list[tuple[str, Document]]]]:
+def cases(texts: Path | None, kinds: tuple[str, ...] = ("synthetic", "data")
+          ) -> list[tuple[str, str, dict, list[tuple[str, Document]]]]:
     """(kind, review id, gold annotation, [(source id, text)]) for every review with a text found."""
     out = []
-    for gold in sorted((SYNTHETIC / "gold").glob("*.yaml")):
+    for gold in sorted((SYNTHETIC / "gold").glob("*.yaml")) if "synthetic" in kinds else []:
         tree = yaml.safe_load(gold.read_text(encoding="utf-8"))
         rid = tree["review"]["id"]
         docs = [(s["id"], read_document(SYNTHETIC / "texts" / rid / f"{s['id']}.txt")) for s in tree["sources"]]
         out.append(("synthetic", rid, tree, docs))
+    if "data" not in kinds:
+        return out
     by_digest: dict[str, Path] = {}
     for folder in [d for d in (texts, SEEDS) if d is not None and d.is_dir()]:
         for f in folder.rglob("*.txt"):
@@ -162,13 +165,13 @@ def cases(texts: Path | None) -> list[tuple[str, str, dict, list[tuple[str, Docu
     return out
 
 
-def evaluate(texts: Path | None) -> dict:
+def evaluate(texts: Path | None, kinds: tuple[str, ...] = ("synthetic", "data")) -> dict:
     tallies = {kind: {"draft": defaultdict(lambda: [0, 0, 0]), "baseline": defaultdict(lambda: [0, 0, 0])}
                for kind in ("synthetic", "data")}
     quotes = verbatim = 0
     reviews = defaultdict(int)
     texts_read = defaultdict(int)
-    for kind, rid, gold, docs in cases(texts):
+    for kind, rid, gold, docs in cases(texts, kinds):
         reviews[kind] += 1
         texts_read[kind] += len(docs)
         gold_codes = codes(gold, {sid for sid, _ in docs})

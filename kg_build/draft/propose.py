@@ -102,6 +102,8 @@ class _Proposer:
         self.persons: dict[str, Entry] = {}
         self.children: dict[str, Entry] = {}
         self.events_by_sentence: dict[int, str] = {}
+        self.by_relation: dict[str, str] = {}  # relation code -> the pseudonymised adult who has it
+        self.adults: dict[int, list[tuple[int, int, str]]] = defaultdict(list)  # sentence -> (start, end, id)
         self.board_spans = [(p.start, p.end) for p in reading.phrases if p.kind == "board"]
         self.generic = set(self.cues["generic_agency_types"])
         self.rec_sentences: set[int] = set()
@@ -154,6 +156,8 @@ class _Proposer:
         return aid
 
     def person(self, m: Mention) -> str:
+        if m.code in self.by_relation:  # "Mr K, the mother's partner": the partner is Mr K
+            return self.by_relation[m.code]
         if m.code not in self.persons:
             self.persons[m.code] = Entry({"id": m.code, "as": self.words(m), "relation": [m.code]},
                                          notes={"relation": f"first named {self.where(m)}"})
@@ -164,6 +168,7 @@ class _Proposer:
         """Every agency and family member the text names outside its recommendations, from the first
         mention: the narrowest concepts only (no 'parent' beside 'mother', no 'health' beside 'health
         visiting'), and no generic 'agencies' (drafted only where a claim names no agency)."""
+        self.pseudonymised_adults()
         agencies = [m for i in range(len(self.r.sentences)) if i not in self.rec_sentences
                     for m in self.agency_mentions(i) if m.code not in self.generic]
         relations = [m for m in self.r.mentions if m.scheme == "relationship" and m.sentence not in self.rec_sentences]
@@ -172,6 +177,40 @@ class _Proposer:
             for m in group:
                 if m.code in keep:
                     add(m)
+
+    def pseudonymised_adults(self) -> None:
+        """Adults the text names by pseudonym ("Ms A", "Mr K"), each with the relation named right beside
+        it ("Mr K, the mother's partner"; "the mother, Ms A") where the text gives one."""
+        near = 40  # characters between a pseudonym and a relation named with it
+        for p in self.r.phrases:
+            if p.kind != "adult":
+                continue
+            words = self.text[p.start:p.end]
+            pid = _slug(words)
+            self.adults[p.sentence].append((p.start, p.end, pid))
+            if pid not in self.persons:
+                self.persons[pid] = Entry({"id": pid, "as": words},
+                                          notes={"as": f"first named {self.doc.where(p.start)}"})
+            entry = self.persons[pid]
+            if "relation" in entry.values:
+                continue
+            beside = [m for m in self.r.in_sentence(p.sentence, "relationship")
+                      if -near <= m.start - p.end <= near or -near <= p.start - m.end <= near]
+            if beside:
+                m = min(beside, key=lambda m: min(abs(m.start - p.end), abs(p.start - m.end)))
+                if m.code not in self.by_relation:
+                    entry.values["relation"] = [m.code]
+                    entry.notes["relation"] = f"check: named beside {words!r}: {self.words(m)!r}"
+                    self.by_relation[m.code] = pid
+
+    def people_in(self, i: int) -> list[tuple[int, int, Mention | str]]:
+        """The family members a sentence names, by relation (a mention, drafted as a person once chosen:
+        see who()) or by pseudonym (a person id): (start, end, mention or id), in text order."""
+        out: list[tuple[int, int, Mention | str]] = [(m.start, m.end, m) for m in self.r.in_sentence(i, "relationship")]
+        return sorted(out + list(self.adults.get(i, [])), key=lambda x: (x[0], x[1]))
+
+    def who(self, found: Mention | str) -> str:
+        return found if isinstance(found, str) else self.person(found)
 
     def recommendations(self) -> list[Entry]:
         heads = {h.lower() for h in self.cues["recommendation_headings"]}
@@ -235,7 +274,7 @@ class _Proposer:
             agencies = self.agency_ids(i)
             if agencies:
                 values["agency"] = agencies
-            persons = list(dict.fromkeys(self.person(m) for m in self.r.in_sentence(i, "relationship")))
+            persons = list(dict.fromkeys(self.who(x) for _s, _e, x in self.people_in(i)))
             if persons:
                 values["persons"] = persons
             if harms:
@@ -283,17 +322,17 @@ class _Proposer:
 
     def risk_factors(self) -> None:
         for i in range(len(self.r.sentences)):
-            people = self.r.in_sentence(i, "relationship")
-            before = next((ps for j in range(i - 1, max(-1, i - 1 - BACK), -1)
-                           if (ps := self.r.in_sentence(j, "relationship"))), [])
+            people = self.people_in(i)
+            before = next((ps for j in range(i - 1, max(-1, i - 1 - BACK), -1) if (ps := self.people_in(j))), [])
             for m in self.r.in_sentence(i, "risk-factor"):
                 if m.negated or not (people or before):
                     continue
                 # the family member named nearest in the sentence, else the last one named just before
                 # (the review goes on about them: "She had ...")
-                who = min(people, key=lambda p: min(abs(p.start - m.end), abs(m.start - p.end))) if people \
-                    else max(before, key=lambda p: p.start)
-                pid = self.person(who)
+                near = min(people, key=lambda p: min(abs(p[0] - m.end), abs(m.start - p[1]))) if people \
+                    else before[-1]
+                pid = self.who(near[2])
+                named = self.text[near[0]:near[1]]
                 entry = self.persons[pid]
                 factors = entry.values.setdefault("risk_factors", [])
                 if any(f["factor"] == m.code for f in factors):
@@ -302,7 +341,7 @@ class _Proposer:
                 if m.hedged:
                     rf["_comment"] = "check: hedged in the text; keep only if the review states it"
                 elif not people:
-                    rf["_comment"] = f"check: whose? {self.words(who)!r} is named in a sentence before"
+                    rf["_comment"] = f"check: whose? {named!r} is named in a sentence before"
                 rf["evidence"] = self.evidence(m.start, m.end, i)
                 factors.append(rf)
 
@@ -381,7 +420,7 @@ class _Proposer:
             if not found:
                 continue
             values: dict = {"id": f"lo{len(out) + 1}"}
-            persons = list(dict.fromkeys(self.person(m) for m in self.r.in_sentence(i, "relationship")))
+            persons = list(dict.fromkeys(self.who(x) for _s, _e, x in self.people_in(i)))
             if persons:
                 values["persons"] = persons
             offences = [m.code for m in self.r.in_sentence(i, "offence") if m.asserted]

@@ -187,6 +187,9 @@ class _Pipeline:
         heads = [list(nlp.tokenizer(h.lower())) for h in c["child_pseudonym_heads"]]
         self.patterns.add("child", [[*({"LOWER": t.text} for t in h), {"TEXT": {"REGEX": r"^[A-Z][A-Z0-9]{0,2}$"}}]
                                     for h in heads], greedy="LONGEST")
+        adults = [list(nlp.tokenizer(h.lower())) for h in c["adult_pseudonym_heads"]]
+        self.patterns.add("adult", [[*({"LOWER": t.text} for t in h), {"TEXT": {"REGEX": r"^[A-Z][A-Z0-9]?$"}}]
+                                    for h in adults], greedy="LONGEST")
         title = {"IS_TITLE": True}
         for ending in c["board_endings"]:
             toks = [{"LOWER": t.lower_} for t in nlp.tokenizer(ending)]
@@ -264,7 +267,7 @@ class _Pipeline:
         dates: list[DateMention] = []
         phrases: list[Phrase] = []
         patterned: list = [(nlp.vocab.strings[k], doc[s:e]) for k, s, e in self.patterns(doc)]
-        for kind in ("date", "child", "board"):
+        for kind in ("date", "child", "adult", "board"):
             for span in filter_spans([sp for k, sp in patterned if k == kind]):  # type: ignore[misc]
                 if kind == "date":
                     words, qualifier = span.text, None
