@@ -231,3 +231,12 @@ def test_the_draft_beats_the_keyword_baseline_on_the_synthetic_reviews():
         return bench._prf(tp, fp, fn)[2]
 
     assert f1("draft") >= f1("baseline")
+
+
+def test_the_reviews_own_board_is_a_reference_not_an_agency(tmp_path):
+    tree = draft_of("Kelmouth Safeguarding Children Board\n\nSerious Case Review: Child B\n\n"
+                    "In May 2019 the Safeguarding Children Board held a review meeting with the police.\n", tmp_path)
+    assert tree["review"]["board"] == "Kelmouth Safeguarding Children Board"
+    assert tree["sources"][0]["publisher"] == "Kelmouth Safeguarding Children Board"
+    assert {a["type"] for a in tree["agencies"]} == {"police"}
+    assert "board" in tree["events"][0]["agency"]

@@ -106,6 +106,8 @@ class _Proposer:
         self.adults: dict[int, list[tuple[int, int, str]]] = defaultdict(list)  # sentence -> (start, end, id)
         self.board_spans = [(p.start, p.end) for p in reading.phrases if p.kind == "board"]
         self.generic = set(self.cues["generic_agency_types"])
+        self.board_types = _branch("agency-type", tuple(self.cues["board_agency_types"]))
+        self.has_board = any(p.kind == "board" for p in reading.phrases)
         self.rec_sentences: set[int] = set()
 
     # -- evidence ---------------------------------------------------------------------------------
@@ -149,6 +151,8 @@ class _Proposer:
         return out
 
     def agency(self, m: Mention) -> str:
+        if self.has_board and m.code in self.board_types:
+            return "board"  # the review's own board: a reference, not an agency of the case
         aid = f"{m.code}-agency" if m.code in RESERVED else m.code  # 'local-authority' names the review's area
         if aid not in self.agencies:
             self.agencies[aid] = Entry({"id": aid, "type": m.code},
@@ -172,6 +176,7 @@ class _Proposer:
         agencies = [m for i in range(len(self.r.sentences)) if i not in self.rec_sentences
                     for m in self.agency_mentions(i) if m.code not in self.generic]
         relations = [m for m in self.r.mentions if m.scheme == "relationship" and m.sentence not in self.rec_sentences]
+        agencies = [m for m in agencies if not (self.has_board and m.code in self.board_types)]
         for group, scheme, add in ((agencies, "agency-type", self.agency), (relations, "relationship", self.person)):
             keep = set(narrowest(scheme, [m.code for m in group]))
             for m in group:
@@ -235,7 +240,8 @@ class _Proposer:
             self.rec_sentences.add(i)
             addressees = self.agency_ids(i)
             low = line.lower()
-            if any(re.search(rf"\b{re.escape(w)}\b", low) for w in self.cues["board_words"]):
+            if any(re.search(rf"\b{re.escape(w)}\b", low) for w in self.cues["board_words"]) \
+                    and self.has_board and "board" not in addressees:
                 addressees.append("board")
             themes = sorted({m.code for m in self.r.in_sentence(i, "finding-theme")})
             summary = "Recommendation" + (f" to {self.agency_labels(addressees)}" if addressees else "") + \
@@ -379,11 +385,13 @@ class _Proposer:
                              (f" ({self.agency_labels(agencies)})" if agencies else "")}
                 gap_notes = {"summary": "proposed from the codes: write what was not shared, in your own words",
                              "evidence": self.where(info[0])}
-                if len(agencies) >= 1:
-                    gap["held_by"] = agencies[0]
+                held = [a for a in agencies if a != "board"]
+                if held:
+                    gap["held_by"] = held[0]
                     gap_notes["held_by"] = "check: the first agency the sentence names"
-                if len(agencies) >= 2:
-                    gap["not_shared_with"] = agencies[1:]
+                others = [a for a in agencies if a not in held[:1]]
+                if held and others:
+                    gap["not_shared_with"] = others
                 gap["evidence"] = self.evidence(info[0].start, info[0].end, i)
                 gaps.append(Entry(gap, notes=gap_notes))
         return mos, gaps
@@ -401,7 +409,7 @@ class _Proposer:
             if with_agency:
                 agencies: list[str] = []
                 for m in ms[:3]:
-                    agencies += [a for a in self.agency_ids(m.sentence) if a not in agencies]
+                    agencies += [a for a in self.agency_ids(m.sentence) if a not in agencies and a != "board"]
                 if agencies:
                     values["agency"] = agencies
             values["summary"] = labels.get(code, code)
@@ -444,7 +452,7 @@ class _Proposer:
             if not any(re.search(rf"\b{re.escape(w)}\b", low) for w in words):
                 continue
             judged = [m for m in self.r.in_sentence(i, "inspection-judgement") if m.asserted and not m.hedged]
-            agencies = [x for x in self.agency_ids(i)]
+            agencies = [x for x in self.agency_ids(i) if x != "board"]
             if not judged or not agencies:
                 continue
             values = {"id": f"inspection{len(out) + 1}", "inspected": agencies[0], "judgement": judged[0].code,
@@ -601,10 +609,13 @@ def propose(doc: Document, review_id: str, *, source_id: str = "report", source_
     if not p.children:
         review.values.setdefault("not_stated", []).append("children")
         review.notes["not_stated"] = "the draft found none in the text: give it if the review states it"
-    source = Entry({"id": source_id, "sha256": doc.sha256, "type": source_type, "title": review.values["title"],
-                    "role": "the-review", "coverage": "whole"},
-                   notes={"type": "check: --source-type sets it", "role": "check: the-review, reports-the-review "
-                          "or background", "sha256": f"of the text read ({doc.kind})"})
+    source = Entry({"id": source_id, "sha256": doc.sha256, "type": source_type, "title": review.values["title"]},
+                   notes={"type": "check: --source-type sets it", "sha256": f"of the text read ({doc.kind})"})
+    if "board" in review.values:
+        source.values["publisher"] = review.values["board"]
+        source.notes["publisher"] = "check: the board the text names; the publisher as the document prints it"
+    source.values.update({"role": "the-review", "coverage": "whole"})
+    source.notes["role"] = "check: the-review, reports-the-review or background"
     annotation = {"annotator": {"id": "sgkg-draft", "name": "sgkg draft", "kind": "software", "version": version},
                   "status": "machine-extracted", "machine_assisted": True, "date": dt.date.fromisoformat(today)}
     n_neg = sum(1 for m in reading.mentions if m.negated)
