@@ -266,13 +266,15 @@ class _Proposer:
             types = [m for m in self.r.in_sentence(i, "event-type") if m.asserted]
             harms = [m for m in self.r.in_sentence(i, "harm-type") if m.asserted]
             dates = [d for d in self.r.dates if d.sentence == i]
-            if not types and harms and (dates or self.agency_mentions(i)):  # a harm seen: an observation
-                types = harms[:1]
-                codes = [self.cues["observation_event_type"]]
-            elif not types:
+            if not types and not (harms and (dates or self.agency_mentions(i))):
                 continue
-            else:
-                codes = list(dict.fromkeys(m.code for m in types))
+            codes = list(dict.fromkeys(m.code for m in types))
+            if harms:  # a harm seen: an observation (an injury, or another concern)
+                seen = self.cues["observation_event_types"]
+                kind = next((event for harm, event in seen["by_harm"].items()
+                             if any(m.code in _branch("harm-type", (harm,)) for m in harms)), seen["other"])
+                codes = narrowest("event-type", codes + [kind])
+                types = types or harms[:1]
             eid = f"e{len(out) + 1}"
             values: dict = {"id": eid, "type": codes}
             notes: dict[str, str] = {}
