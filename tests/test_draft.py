@@ -111,14 +111,17 @@ def test_check_fills_offsets_and_names_an_altered_quote(tmp_path):
     assert "sha256: " in ann.read_text(encoding="utf-8")
 
 
-def test_check_finds_a_quote_whose_quotation_marks_differ(tmp_path):
+def test_check_makes_verbatim_a_quote_whose_quotation_marks_or_spacing_differ(tmp_path):
     text = tmp_path / "t.txt"
-    text.write_text("She said it was \u201cnot a concern\u201d at the time.\n", encoding="utf-8")
+    text.write_text("She said it was \u201cnot a\nconcern\u201d at the time.\n", encoding="utf-8")
     ann = tmp_path / "a.yaml"
     ann.write_text('sources: [{id: s}]\nx: {evidence: {source: s, quote: "\\"not a concern\\""}}\n', encoding="utf-8")
     doc = read_document(text)
     res = check_annotation(ann, doc)
-    assert len(res.problems) == 1 and "not verbatim" in res.problems[0].message
+    assert [p.severity for p in res.problems] == ["warning"] and "was not verbatim" in res.problems[0].message
+    assert res.rewritten == 1 and res.found == 1 and res.text is not None
+    ev = yaml.safe_load(res.text)["x"]["evidence"]
+    assert doc.text[ev["start"]:ev["end"]] == ev["quote"] == "\u201cnot a\nconcern\u201d"
 
 
 def test_a_pdf_is_read_with_its_page_numbers(tmp_path):

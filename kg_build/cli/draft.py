@@ -103,13 +103,13 @@ def _check(args) -> int:
     code = EXIT_NONCONFORMING if errors else EXIT_OK
     if args.json:
         print(json.dumps({"ok": code == EXIT_OK, "exit_code": code, "source": res.source, "checked": res.checked,
-                          "found": res.found, "filled": res.filled,
+                          "found": res.found, "filled": res.filled, "rewritten": res.rewritten,
                           "written": str(target) if res.text is not None else None,
                           "problems": [p.as_dict() for p in res.problems]}, indent=2))
         return code
     print_problems(res.problems, args.quiet)
     if not args.quiet:
         print(f"{args.check}: source {res.source}: {res.checked} quotes checked, {res.found} found verbatim, "
-              f"{len(errors)} not; offsets filled in for {res.filled}"
+              f"{len(errors)} not; offsets filled in for {res.filled}, {res.rewritten} made verbatim"
               + (f" ({target} written)" if res.text is not None else ""), file=sys.stderr)
     return code

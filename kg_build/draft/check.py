@@ -1,8 +1,8 @@
 """`sgkg draft --check`: every quote of one source of an annotation against that source's text.
 
 A quote is found verbatim, or, failing that, with quotation marks, dashes and white space made plain
-(then it is reported, with the text's own characters to copy); a quote that is not there is reported
-with the closest passage (rapidfuzz) and its line. The offsets of every quote found verbatim are
+(then it is replaced by the text's own characters, with a warning); a quote that is not there is
+reported with the closest passage (rapidfuzz) and its line. The offsets of every quote found verbatim are
 filled in (or corrected), and the source's sha256 recorded, in a round trip that keeps the file's
 comments and layout.
 """
@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from kg_build.annotations.quotes import closest_hint, evidence_items, locate
 from kg_build.draft.document import Document
@@ -23,6 +25,7 @@ class CheckResult:
     checked: int = 0
     found: int = 0
     filled: int = 0  # offsets added or corrected
+    rewritten: int = 0  # quotes found with other quotation marks, dashes or spacing, made verbatim
     source: str = ""
     text: str | None = None  # the annotation with offsets filled in, where anything changed
 
@@ -99,9 +102,15 @@ def check_annotation(path: Path, doc: Document, source: str | None = None) -> Ch
             continue
         a, b = span
         if text[a:b] != q:
-            problem(line, f"the quote {q[:60]!r} is not verbatim: the text has {text[a:b][:80]!r} "
-                    "(quotation marks, dashes or spacing differ)", f"copy the text's own characters: {text[a:b]!r}")
-            continue
+            # the same words, with other quotation marks, dashes or spacing (a copy from a PDF viewer):
+            # the quote becomes the text's own characters, so that it is verbatim
+            problem(line, f"the quote {q[:60]!r} was not verbatim: replaced by the text's own characters "
+                    f"{text[a:b][:80]!r} (quotation marks, dashes or spacing differed)",
+                    "nothing to do unless the quote meant another passage", "warning")
+            ev["quote"] = DoubleQuotedScalarString(text[a:b])
+            res.rewritten += 1
+            changed = True
+            q = text[a:b]
         res.found += 1
         start, end = ev.get("start"), ev.get("end")
         if isinstance(start, int) and isinstance(end, int) and text[start:end] == q:
