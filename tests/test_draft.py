@@ -218,7 +218,7 @@ def test_a_pseudonymised_adult_is_the_family_member_named_beside_them(tmp_path):
 
 
 def test_the_draft_beats_the_keyword_baseline_on_the_synthetic_reviews():
-    """A quality guard, not a target: on the held-out synthetic reviews the draft's micro F1 over all
+    """A quality guard, not a target: on the synthetic reviews the draft's micro F1 over all
     concepts is at least the keyword baseline's, and every quote is verbatim (benchmarks/draft.py)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
