@@ -243,3 +243,15 @@ def test_the_reviews_own_board_is_a_reference_not_an_agency(tmp_path):
     assert tree["sources"][0]["publisher"] == "Kelmouth Safeguarding Children Board"
     assert {a["type"] for a in tree["agencies"]} == {"police"}
     assert "board" in tree["events"][0]["agency"]
+
+
+def test_a_draft_never_overwrites_a_file_unless_forced(tmp_path):
+    text = tmp_path / "r.txt"
+    text.write_text("On 3 March 2019 the health visitor made a home visit.\n", encoding="utf-8")
+    out = tmp_path / "r.yaml"
+    out.write_text("# an annotator's work\n", encoding="utf-8")
+    r = sgkg("draft", text, "--out", out)
+    assert r.returncode == 2 and "exists" in r.stderr and "--force" in r.stderr
+    assert out.read_text(encoding="utf-8") == "# an annotator's work\n"
+    assert sgkg("draft", text, "--out", out, "--force").returncode == 0
+    assert "machine-extracted" in out.read_text(encoding="utf-8")

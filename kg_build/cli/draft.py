@@ -27,6 +27,8 @@ def register(sub, common) -> None:
                    help="the source-type code of the text (default: review-report; news-report, learning-summary ...)")
     p.add_argument("--text-out", type=Path, metavar="FILE.txt",
                    help="also save the plain text read (what the offsets count in), e.g. of a PDF")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing --out or --text-out file (a draft never overwrites one otherwise)")
     p.add_argument("--check", type=Path, metavar="FILE.yaml",
                    help="check the quotes of this annotation against --text and fill in their offsets")
     p.add_argument("--text", type=Path, metavar="REVIEW-TEXT", help="with --check: the source's text")
@@ -66,6 +68,10 @@ def run(args) -> int:
     review_id = args.review_id or re.sub(r"[^a-z0-9]+", "-", args.text_file.stem.lower()).strip("-") or "review"
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", review_id):
         raise SgkgError(f"--id {review_id}: an id is lowercase letters, digits and hyphens", rule="usage")
+    for target in (args.out, args.text_out):
+        if target is not None and target.exists() and not args.force:
+            raise SgkgError(f"{target} exists: a draft does not overwrite a file (it may hold an annotator's work)",
+                            hint="give a new file, or --force to replace it", rule="usage")
     doc = read_document(args.text_file)
     draft = propose(doc, review_id, source_id=args.source_id, source_type=args.source_type,
                     today=dt.date.today().isoformat(), version=__version__)
