@@ -11,7 +11,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,lint,docs,draft]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint,docs,draft,notebook]'
 	touch $(STAMP)
 
 ## Build the knowledge graph of data/ into build/, print a summary and answer a sample question.

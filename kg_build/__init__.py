@@ -14,6 +14,7 @@ exports, queries, publish (serve, push), devtools (generators), cli.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _dist_version
@@ -29,7 +30,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 if TYPE_CHECKING:  # the stages are imported when first used: `import kg_build` stays light
     from kg_build.pipeline.builder import BuildResult
-    from kg_build.queries.stored import Result
+    from kg_build.queries.stored import Answer
     from kg_build.validation.files import ValidationRun
 
 __all__ = ["__version__", "build", "validate", "query", "export"]
@@ -52,7 +53,7 @@ def validate(paths: Iterable[str | Path], max_bytes: int | None = None) -> Valid
 
 
 def query(what: str | Path, build_dir: str | Path = "build", params: dict[str, str] | None = None, *,
-          endpoint: str | None = None, timeout: float | None = None) -> Result:
+          endpoint: str | None = None, timeout: float | None = None) -> Answer:
     """Run a query on the build's store, or on a SPARQL endpoint. `what` is the name of a stored
     query (`cases/list-reviews`, or `list-reviews`), the path of a .rq file, or SPARQL text.
     `params` are bound as RDF terms of the types the query's header declares. With `timeout`, a local
@@ -63,7 +64,7 @@ def query(what: str | Path, build_dir: str | Path = "build", params: dict[str, s
     text = str(what)
     if isinstance(what, Path) or (text.endswith(".rq") and Path(text).is_file()):
         q = queries.adhoc(Path(text))
-    elif "{" in text:
+    elif "{" in text or re.match(r"\s*(#[^\n]*\n\s*)*(PREFIX|BASE|SELECT|CONSTRUCT|ASK|DESCRIBE)\b", text, re.I):
         q = queries.from_text(text)
     else:
         q = queries.get(text)

@@ -52,7 +52,7 @@ def render(build_dir: Path) -> str:
         body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#+"))
         out += ["```sparql", body.strip(), "```", ""]
         example = {p.name: first_review for p in q.params if p.required and p.default is None}
-        res = queries.run_local(q, store, example)
+        res = queries.select_local(q, store, example)
         buf = io.StringIO()
         shown = queries.Result(res.variables, res.rows[:MAX_ROWS], res.ordered)
         shown.write("table", buf)

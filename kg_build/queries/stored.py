@@ -29,7 +29,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -48,7 +48,8 @@ __all__ = [
     "PARAM_TYPES", "INTEGER", "DECIMAL", "BOOLEAN", "XSD_DATE", "IRI_CHARS", "DATE",
     "DEFAULT_TIMEOUT", "PREFIXES", "IRI_SCHEMES", "QueryError", "Param", "StoredQuery",
     "parse_header", "load_query", "catalogue", "get", "adhoc", "from_text", "parse_param",
-    "expand_iri", "bind", "Result", "check_query", "run_local", "run_local_with_deadline",
+    "expand_iri", "bind", "Result", "GraphResult", "BooleanResult", "Answer", "check_query", "run_local",
+    "select_local", "run_local_with_deadline", "labels_query", "labels_from",
     "values_block", "with_values", "run_endpoint", "run_rdflib", "parse_param_args", "short_form", "text_table",
 ]
 
@@ -275,30 +276,113 @@ def bind(q: StoredQuery, values: dict[str, str]) -> dict[str, ox.NamedNode | ox.
 
 # -- results -----------------------------------------------------------------------------------
 
+#: a function that gives the labels (skos:prefLabel, else rdfs:label) of IRIs, where the graph has them
+LabelSource = Callable[[list[str]], dict[str, str]]
+
+LABELS_QUERY = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?s ?pref ?label WHERE {
+  VALUES ?s { %s }
+  { { ?s skos:prefLabel ?pref } UNION { GRAPH ?g { ?s skos:prefLabel ?pref } }
+    FILTER (lang(?pref) = "" || langMatches(lang(?pref), "en")) }
+  UNION
+  { { ?s rdfs:label ?label } UNION { GRAPH ?g { ?s rdfs:label ?label } }
+    FILTER (lang(?label) = "" || langMatches(lang(?label), "en")) }
+}"""
+
+
+def labels_query(iris: list[str]) -> str:
+    """The query for the labels of these IRIs (written by pyoxigraph, so escaped)."""
+    return LABELS_QUERY % " ".join(str(ox.NamedNode(i)) for i in iris)
+
+
+def _labels_via(run: Callable[[StoredQuery], Result], chunk: int = 500) -> LabelSource:
+    """A label source that asks `run` (the store or endpoint that answered) for labels, `chunk` IRIs
+    at a time."""
+    def look(iris: list[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for i in range(0, len(iris), chunk):
+            out.update(labels_from(run(from_text(labels_query(iris[i:i + chunk]), "labels"))))
+        return out
+    return look
+
+
+def _open_store(store_dir: Path) -> ox.Store:
+    from kg_build.store import open_store
+
+    return open_store(Path(store_dir))
+
+
+def labels_from(result: Result) -> dict[str, str]:
+    """The answer of `labels_query` as {IRI: label}, a skos:prefLabel before an rdfs:label."""
+    out: dict[str, str] = {}
+    for s, pref, label in result.rows:
+        if pref is not None:
+            out[s.value] = pref.value
+        elif label is not None:
+            out.setdefault(s.value, label.value)
+    return out
+
+
 @dataclass
 class Result:
-    """SELECT results: variable names and rows of RDF terms (None where unbound)."""
+    """SELECT results: variable names and rows of RDF terms (None where unbound).
+
+    `values()` gives the rows as plain strings; `records()` and `to_dataframe()` give typed values
+    (kg_build/queries/values.py: numbers, booleans, dates, partial dates, IRIs with their labels)."""
 
     variables: list[str]
     rows: list[list[Any]] = field(default_factory=list)
     ordered: bool = False
+    #: where the labels of the result's IRIs are looked up (the store or endpoint that answered)
+    label_source: LabelSource | None = field(default=None, repr=False, compare=False)
+    _labels: dict[str, str] | None = field(default=None, repr=False, compare=False)
 
     def values(self) -> list[list[str | None]]:
         """Rows as plain strings: IRIs and literal values, None where unbound."""
         return [[_plain(v) for v in row] for row in self.rows]
 
-    def records(self) -> list[dict[str, str | None]]:
-        return [dict(zip(self.variables, row)) for row in self.values()]
+    def labels(self) -> dict[str, str]:
+        """The labels of the IRIs in the result (looked up once, where the result came from)."""
+        if self._labels is None:
+            found = sorted({t.value for row in self.rows for t in row if isinstance(t, ox.NamedNode)})
+            self._labels = self.label_source(found) if (self.label_source is not None and found) else {}
+        return self._labels
 
-    def to_dataframe(self):
-        """A pandas DataFrame (pandas is optional: install it to use this)."""
+    def records(self, labels: bool = True, typed: bool = True) -> list[dict[str, Any]]:
+        """One dict a row, of typed values: int, Decimal, float, bool, date, PartialDate, IRI (a str with
+        its `.label` where `labels`), str; None where unbound. `typed=False`: the values as text."""
+        from kg_build.queries.values import python_value
+
+        if not typed:
+            return [dict(zip(self.variables, row)) for row in self.values()]
+        known = self.labels() if labels else {}
+        return [{v: python_value(t, known) for v, t in zip(self.variables, row)} for row in self.rows]
+
+    def to_dataframe(self, labels: bool = True):
+        """A pandas DataFrame with typed columns (Int64, Float64, boolean, datetime64, periods for months
+        or years, string for IRIs), and beside each column of IRIs with labels a `<column>_label` column.
+        pandas is optional: `pip install 'sgkg[notebook]'`."""
         try:
             import pandas as pd
         except ImportError:  # pragma: no cover - depends on the environment
-            raise QueryError("pandas is not installed: `pip install pandas`, or use .records()") from None
-        return pd.DataFrame(self.values(), columns=self.variables)
+            raise QueryError("pandas is not installed: pip install 'sgkg[notebook]', or use .records()") from None
+        from kg_build.queries.values import IRI, dataframe_column
+
+        records = self.records(labels)
+        columns: dict[str, Any] = {}
+        for v in self.variables:
+            column = [r[v] for r in records]
+            columns[v] = dataframe_column(column)
+            if labels and any(isinstance(x, IRI) and x.label for x in column):
+                columns[f"{v}_label"] = pd.Series([x.label if isinstance(x, IRI) else None for x in column],
+                                                  dtype="string")
+        return pd.DataFrame(columns, columns=list(columns))
 
     def write(self, fmt: str, out) -> None:
+        if fmt in ("ttl", "nt"):
+            raise QueryError(f"a SELECT query answers with a table: --format {fmt} is for CONSTRUCT and DESCRIBE",
+                             hint="use --format table, csv, tsv or json", rule="usage")
         if fmt == "json":
             json.dump({"head": {"vars": self.variables},
                        "results": {"bindings": [
@@ -313,6 +397,67 @@ class Result:
             table = [[short_form(v) for v in row] for row in self.rows]
             out.write(text_table(self.variables, table, rule=True))
             out.write(f"({len(table)} row{'s' if len(table) != 1 else ''})\n")
+
+
+@dataclass
+class GraphResult:
+    """CONSTRUCT or DESCRIBE results: the triples of the graph the query built."""
+
+    triples: list[Any] = field(default_factory=list)
+    ordered: bool = False
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+    def graph(self):
+        """The triples as an rdflib Graph, with the project's prefixes bound."""
+        from rdflib import Graph
+
+        g = Graph()
+        for prefix, ns in PREFIXES:
+            g.bind(prefix, ns)
+        if self.triples:
+            g.parse(data=self._ntriples(), format="nt")
+        return g
+
+    def _ntriples(self) -> str:
+        return (ox.serialize(self.triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+
+    def write(self, fmt: str, out) -> None:
+        if fmt == "nt":
+            out.write(self._ntriples())
+        elif fmt in ("ttl", "table"):
+            out.write(self.graph().serialize(format="turtle"))
+        elif fmt == "json":
+            out.write(self.graph().serialize(format="json-ld", indent=2) + "\n")
+        else:
+            raise QueryError(f"a CONSTRUCT or DESCRIBE query answers with a graph: --format {fmt} is for tables",
+                             hint="use --format ttl, nt or json (JSON-LD)", rule="usage")
+
+
+@dataclass
+class BooleanResult:
+    """ASK results: true or false."""
+
+    value: bool
+    ordered: bool = False
+
+    def __bool__(self) -> bool:
+        return self.value
+
+    def write(self, fmt: str, out) -> None:
+        if fmt == "json":
+            json.dump({"head": {}, "boolean": self.value}, out)
+            out.write("\n")
+        elif fmt in ("table", "csv", "tsv"):
+            out.write("true\n" if self.value else "false\n")
+        else:
+            raise QueryError(f"an ASK query answers true or false: --format {fmt} is for graphs",
+                             hint="use --format table or json", rule="usage")
+
+
+#: what a query answers with: a table (SELECT), a graph (CONSTRUCT, DESCRIBE) or a boolean (ASK)
+Answer = Result | GraphResult | BooleanResult
 
 
 def text_table(headers: list[str], rows: list[list[str]], right: tuple[int, ...] = (), rule: bool = False) -> str:
@@ -393,8 +538,9 @@ def check_query(q: StoredQuery, text: str | None = None, parse: bool = True) -> 
 
 # -- running -----------------------------------------------------------------------------------
 
-def _evaluate(q: StoredQuery, store: ox.Store, terms: dict) -> ox.QuerySolutions:
-    """The query's solutions on a store; QueryError for updates, SERVICE, syntax errors, non-SELECT forms."""
+def _evaluate(q: StoredQuery, store: ox.Store, terms: dict):
+    """The query's answer on a store (solutions, triples or a boolean); QueryError for updates,
+    SERVICE and syntax errors."""
     check_query(q, parse=False)
     try:
         solutions = store.query(q.text, substitutions={ox.Variable(k): v for k, v in terms.items()})
@@ -405,22 +551,44 @@ def _evaluate(q: StoredQuery, store: ox.Store, terms: dict) -> ox.QuerySolutions
         if at:
             raise QueryError(at.group(3), _where(q), int(at.group(1)), int(at.group(2)), rule="query-syntax") from None
         raise QueryError(str(exc), _where(q), rule="query-syntax") from None
-    if not isinstance(solutions, ox.QuerySolutions):
-        raise QueryError(f"{q.name} is not a SELECT query")
     return solutions
 
 
-def run_local(q: StoredQuery, store: ox.Store, values: dict[str, str] | None = None) -> Result:
+def _answer(q: StoredQuery, answer) -> GraphResult | BooleanResult | None:
+    """A graph or boolean answer as its result; None for solutions (a table, made by the caller)."""
+    if isinstance(answer, ox.QueryBoolean):
+        return BooleanResult(bool(answer), q.ordered)
+    if isinstance(answer, ox.QueryTriples):
+        return GraphResult(list(answer), q.ordered)
+    return None
+
+
+def run_local(q: StoredQuery, store: ox.Store, values: dict[str, str] | None = None) -> Answer:
     """Run on the embedded store, parameters substituted as RDF terms, in this process and without a
     time limit (`run_local_with_deadline` has one). Updates and SERVICE are refused."""
     solutions = _evaluate(q, store, bind(q, values or {}))
+    other = _answer(q, solutions)
+    if other is not None:
+        return other
     variables = [v.value for v in solutions.variables]
     rows = [[s[v] for v in variables] for s in solutions]
-    return Result(variables, rows, q.ordered)
+    return Result(variables, rows, q.ordered, _labels_via(lambda lq: select_local(lq, store)))
+
+
+def select_local(q: StoredQuery, store: ox.Store, values: dict[str, str] | None = None) -> Result:
+    """`run_local` for a query that must answer with a table (QueryError otherwise)."""
+    return _table(q, run_local(q, store, values))
+
+
+def _table(q: StoredQuery, answer: Answer) -> Result:
+    if not isinstance(answer, Result):
+        raise QueryError(f"{q.name} is not a SELECT query", _where(q), hint="a table is needed here",
+                         rule="query-form")
+    return answer
 
 
 def run_local_with_deadline(q: StoredQuery, store_dir: Path, values: dict[str, str] | None = None,
-                            timeout: float = DEFAULT_TIMEOUT) -> Result:
+                            timeout: float = DEFAULT_TIMEOUT) -> Answer:
     """Run on the store of a build folder with a deadline: QueryError when the query takes longer than
     `timeout` seconds, and the query is really stopped.
 
@@ -461,11 +629,15 @@ def run_local_with_deadline(q: StoredQuery, store_dir: Path, values: dict[str, s
             receive.close()
         if message is not None:
             raise _child_error(q, message)
+        graph = out.with_suffix(".nt")
+        if graph.exists():  # a CONSTRUCT or DESCRIBE query: the child wrote the triples
+            return GraphResult([x.triple for x in ox.parse(path=str(graph), format=ox.RdfFormat.N_TRIPLES)], q.ordered)
         solutions = ox.parse_query_results(path=str(out), format=ox.QueryResultsFormat.JSON)
-        assert isinstance(solutions, ox.QuerySolutions), "the child writes the solutions of a SELECT query"
+        if isinstance(solutions, ox.QueryBoolean):
+            return BooleanResult(bool(solutions), q.ordered)
         variables = [v.value for v in solutions.variables]
         rows = [[s[v] for v in variables] for s in solutions]
-    return Result(variables, rows, q.ordered)
+    return Result(variables, rows, q.ordered, _labels_via(lambda lq: select_local(lq, _open_store(store_dir))))
 
 
 def _child_query(q: StoredQuery, store_dir: str, terms: dict, out: str, conn, parent: int) -> None:
@@ -477,7 +649,11 @@ def _child_query(q: StoredQuery, store_dir: str, terms: dict, out: str, conn, pa
     try:
         from kg_build.store import open_store
 
-        _evaluate(q, open_store(Path(store_dir)), terms).serialize(out, format=ox.QueryResultsFormat.JSON)
+        answer = _evaluate(q, open_store(Path(store_dir)), terms)
+        if isinstance(answer, ox.QueryTriples):
+            answer.serialize(str(Path(out).with_suffix(".nt")), format=ox.RdfFormat.N_TRIPLES)
+        else:
+            answer.serialize(out, format=ox.QueryResultsFormat.JSON)
         message: tuple[Any, ...] | None = None
     except SgkgError as exc:
         message = ("sgkg", type(exc) is QueryError, exc.what, exc.path, exc.line, exc.column, exc.hint,
@@ -519,7 +695,7 @@ def with_values(q: StoredQuery, terms: dict) -> str:
 
 
 def run_endpoint(q: StoredQuery, endpoint: str, values: dict[str, str] | None = None,
-                 timeout: float = DEFAULT_TIMEOUT) -> Result:
+                 timeout: float = DEFAULT_TIMEOUT) -> Answer:
     """Run on a SPARQL 1.1 endpoint through SPARQLWrapper. Updates and SERVICE are refused before
     anything is sent; an endpoint that cannot be reached or refuses the query is a QueryError naming
     its URL (`timeout` is the longest wait for the endpoint's answer, in seconds)."""
@@ -527,7 +703,7 @@ def run_endpoint(q: StoredQuery, endpoint: str, values: dict[str, str] | None = 
     import warnings
     from urllib.parse import unquote, urlsplit, urlunsplit
 
-    from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
+    from SPARQLWrapper import ASK, CONSTRUCT, DESCRIBE, JSON, N3, POST, SELECT, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
     from kg_build.endpoints import check_url, public_url
@@ -536,9 +712,7 @@ def run_endpoint(q: StoredQuery, endpoint: str, values: dict[str, str] | None = 
     check_url(endpoint, "--endpoint", cls=QueryError)
     terms = bind(q, values or {})
     text = with_values(q, terms)
-    form = check_query(q, text)
-    if form is not None and form != "SelectQuery":
-        raise QueryError(f"{q.name} is not a SELECT query")
+    form = check_query(q, text) or "SelectQuery"
     parts = urlsplit(endpoint)
     if parts.username is not None:  # urllib does not read credentials written into the URL
         sw = SPARQLWrapper(urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1])))
@@ -547,23 +721,34 @@ def run_endpoint(q: StoredQuery, endpoint: str, values: dict[str, str] | None = 
         sw = SPARQLWrapper(endpoint)
     sw.setQuery(text)
     # SPARQLWrapper guesses the query form with a regular expression, which mistakes words such as
-    # "addressee" in the header for an update (ADD); stored queries are all SELECT queries
-    sw.queryType = SELECT
+    # "addressee" in the header for an update (ADD): the form is the one rdflib's parser read
+    sw.queryType = {"AskQuery": ASK, "ConstructQuery": CONSTRUCT, "DescribeQuery": DESCRIBE}.get(form, SELECT)
+    graph = form in ("ConstructQuery", "DescribeQuery")
     sw.setMethod(POST)
-    sw.setReturnFormat(JSON)
+    sw.setReturnFormat(N3 if graph else JSON)  # N3: SPARQLWrapper asks for Turtle, which is N3
     # whole seconds (SPARQLWrapper keeps int(timeout), and 0 would mean no timeout): round up
     sw.setTimeout(max(1, math.ceil(timeout)))
     try:
         with warnings.catch_warnings():  # an answer that is not JSON is reported below, not warned about
             warnings.simplefilter("ignore")
             data = sw.query().convert()
+        if graph:
+            if not isinstance(data, bytes):
+                raise ValueError("not Turtle")
+            return GraphResult([x.triple for x in ox.parse(data, format=ox.RdfFormat.TURTLE)], q.ordered)
+        if form == "AskQuery":
+            if not (isinstance(data, dict) and isinstance(data.get("boolean"), bool)):
+                raise ValueError("not SPARQL JSON results")
+            return BooleanResult(data["boolean"], q.ordered)
         if not (isinstance(data, dict) and isinstance(data.get("results"), dict)):
             raise ValueError("not SPARQL JSON results")
         variables = data["head"]["vars"]
         rows = [[_from_json(b.get(v)) for v in variables] for b in data["results"]["bindings"]]
-    except (SPARQLWrapperException, OSError, http.client.HTTPException, ValueError, KeyError, TypeError) as exc:
+    except (SPARQLWrapperException, OSError, http.client.HTTPException, ValueError, KeyError, TypeError,
+            SyntaxError) as exc:  # SyntaxError: pyoxigraph's, for a graph answer that is not Turtle
         raise _endpoint_error(exc, url, timeout) from None
-    return Result(variables, rows, q.ordered)
+    return Result(variables, rows, q.ordered,
+                  _labels_via(lambda lq: _table(lq, run_endpoint(lq, endpoint, timeout=timeout))))
 
 
 def _endpoint_error(exc: Exception, url: str, timeout: float) -> QueryError:
@@ -648,7 +833,7 @@ def _from_json(b: dict | None):
     return ox.Literal(b["value"])
 
 
-def run_rdflib(q: StoredQuery, dataset, values: dict[str, str] | None = None) -> Result:
+def run_rdflib(q: StoredQuery, dataset, values: dict[str, str] | None = None) -> Answer:
     """Run on rdflib's SPARQL engine (a reference for the tests), parameters as initBindings."""
     from rdflib import Literal, URIRef, Variable
 
@@ -658,6 +843,12 @@ def run_rdflib(q: StoredQuery, dataset, values: dict[str, str] | None = None) ->
         init[Variable(k)] = (URIRef(v.value) if isinstance(v, ox.NamedNode) else
                              Literal(v.value, datatype=URIRef(v.datatype.value)))
     res = dataset.query(q.text, initBindings=init)
+    if res.type == "ASK":
+        return BooleanResult(bool(res.askAnswer), q.ordered)
+    if res.type in ("CONSTRUCT", "DESCRIBE"):
+        assert res.graph is not None
+        data = res.graph.serialize(format="nt", encoding="utf-8")
+        return GraphResult([x.triple for x in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)], q.ordered)
     variables = [str(v) for v in res.vars]
     rows = []
     for r in res:
@@ -677,7 +868,7 @@ def run_rdflib(q: StoredQuery, dataset, values: dict[str, str] | None = None) ->
             else:
                 row.append(ox.BlankNode(str(t)))
         rows.append(row)
-    return Result(variables, rows, q.ordered)
+    return Result(variables, rows, q.ordered, _labels_via(lambda lq: _table(lq, run_rdflib(lq, dataset))))
 
 
 def parse_param_args(items: Iterable[str]) -> dict[str, str]:

@@ -44,7 +44,7 @@ def review_problems(nquads: bytes, review: str, file: str) -> list[Problem]:
     store.load(nquads, format=ox.RdfFormat.N_QUADS)
     out = []
     for q in _queries():
-        rows = [r for r in queries.run_local(q, store).records() if r.get("review") == review]
+        rows = [r for r in queries.select_local(q, store).records(typed=False) if r.get("review") == review]
         out += problems_of(rows, q, lambda _: file)
     return sorted(out)
 
@@ -57,7 +57,7 @@ def support_problems(support_nquads: bytes) -> list[Problem]:
     store.load(support_nquads, format=ox.RdfFormat.N_QUADS)
     out = []
     for q in _queries():
-        rows = [r for r in queries.run_local(q, store).records()
+        rows = [r for r in queries.select_local(q, store).records(typed=False)
                 if not (r.get("review") or "").startswith(iris.ID + "review/")]
         out += problems_of(rows, q, lambda review: review or "ontology/")
     return sorted(out)
