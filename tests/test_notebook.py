@@ -19,6 +19,9 @@ from kg_build.store import open_store
 ROOT = Path(__file__).resolve().parent.parent
 XSD = "http://www.w3.org/2001/XMLSchema#"
 REVIEW = "https://w3id.org/sgkg/ontology#Review"
+ASK_REVIEW = "ASK { GRAPH ?g { ?r a <https://w3id.org/sgkg/ontology#Review> } }"
+TITLES = ("CONSTRUCT { ?r <http://purl.org/dc/terms/title> ?t } WHERE { GRAPH ?g { "
+          "?r a <https://w3id.org/sgkg/ontology#Review> ; <http://purl.org/dc/terms/title> ?t } }")
 
 
 def lit(value, datatype):
@@ -77,13 +80,12 @@ def test_a_dataframe_has_typed_columns_and_label_columns(data_build):
 
 
 def test_construct_ask_and_describe_answer_locally_with_and_without_a_deadline(data_build):
-    construct = ("CONSTRUCT { ?r <http://purl.org/dc/terms/title> ?t } WHERE { GRAPH ?g { ?r a <%s> ; "
-                 "<http://purl.org/dc/terms/title> ?t } }" % REVIEW)
+    construct = TITLES
     for timeout in (None, 30):
         graph = sg.query(construct, data_build, timeout=timeout)
         assert isinstance(graph, queries.GraphResult) and len(graph) >= 6
         assert len(graph.graph()) == len(graph)
-        yes = sg.query("ASK { GRAPH ?g { ?r a <%s> } }" % REVIEW, data_build, timeout=timeout)
+        yes = sg.query(ASK_REVIEW, data_build, timeout=timeout)
         no = sg.query("ASK { GRAPH ?g { ?r a <https://example.org/Nothing> } }", data_build, timeout=timeout)
         assert isinstance(yes, queries.BooleanResult) and bool(yes) and not bool(no)
     described = sg.query("DESCRIBE <https://w3id.org/sgkg/ontology#Review>", data_build)
@@ -95,9 +97,9 @@ def test_rdflib_answers_the_same_forms(data_build):
 
     ds = Dataset()
     ds.parse(data_build / "export" / "dataset.trig", format="trig")
-    ask = queries.run_rdflib(queries.from_text("ASK { GRAPH ?g { ?r a <%s> } }" % REVIEW), ds)
+    ask = queries.run_rdflib(queries.from_text(ASK_REVIEW), ds)
     assert isinstance(ask, queries.BooleanResult) and bool(ask)
-    q = queries.from_text("CONSTRUCT { ?r a <%s> } WHERE { GRAPH ?g { ?r a <%s> } }" % (REVIEW, REVIEW))
+    q = queries.from_text(TITLES)
     local = queries.run_local(q, open_store(data_build / "store"))
     far = queries.run_rdflib(q, ds)
     assert isinstance(far, queries.GraphResult) and sorted(map(str, far.triples)) == sorted(map(str, local.triples))
@@ -110,15 +112,14 @@ def sgkg(*args):
 
 def test_the_cli_prints_graphs_as_turtle_or_ntriples_and_ask_as_true_or_false(data_build, tmp_path):
     construct = tmp_path / "titles.rq"
-    construct.write_text("CONSTRUCT { ?r <http://purl.org/dc/terms/title> ?t } WHERE { GRAPH ?g { ?r a <%s> ; "
-                         "<http://purl.org/dc/terms/title> ?t } }\n" % REVIEW, encoding="utf-8")
+    construct.write_text(TITLES + "\n", encoding="utf-8")
     ttl = sgkg("query", construct, "--out", data_build)
     assert ttl.returncode == 0, ttl.stderr
     assert "@prefix dcterms:" in ttl.stdout and "review:" in ttl.stdout
     nt = sgkg("query", construct, "--out", data_build, "--format", "nt")
     assert nt.returncode == 0 and len(list(ox.parse(nt.stdout.encode(), format=ox.RdfFormat.N_TRIPLES))) >= 6
     ask = tmp_path / "ask.rq"
-    ask.write_text("ASK { GRAPH ?g { ?r a <%s> } }\n" % REVIEW, encoding="utf-8")
+    ask.write_text(ASK_REVIEW + "\n", encoding="utf-8")
     assert sgkg("query", ask, "--out", data_build).stdout == "true\n"
     assert json.loads(sgkg("query", ask, "--out", data_build, "--json").stdout) == {"head": {}, "boolean": True}
     wrong = sgkg("query", "run", "list-reviews", "--out", data_build, "--format", "ttl")
