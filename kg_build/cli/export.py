@@ -14,6 +14,9 @@ def register(sub, common) -> None:
     p = sub.add_parser("export", help="write the built dataset in one RDF format")
     p.add_argument("--format", choices=list(export_files()), default="trig")
     p.add_argument("--output", "-o", help="file to write (default: standard output)")
+    p.add_argument("--labels", action="store_true",
+                   help="ttl, jsonld: add the label, code and scheme of every concept the reviews use, for a "
+                   "consumer without the vocabularies")
     common(p)
     p.set_defaults(func=run)
 
@@ -25,7 +28,7 @@ def run(args) -> int:
     if args.json and not args.output:
         raise SgkgError("--json needs --output FILE", hint="the export itself is written to standard output "
                         "otherwise", rule="usage")
-    target = export_store(Path(args.out), args.format, Path(args.output) if args.output else None)
+    target = export_store(Path(args.out), args.format, Path(args.output) if args.output else None, args.labels)
     if args.json:
         print(json.dumps({"ok": True, "exit_code": EXIT_OK, "format": args.format, "wrote": str(target)}, indent=2))
     elif target is not None and not args.quiet:

@@ -40,9 +40,70 @@ def body_of(serialised: bytes) -> bytes:
     return b"\n".join(lines[i:]).strip() + b"\n" if i < len(lines) else b""
 
 
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+@lru_cache(maxsize=1)
+def jsonld_context() -> dict[str, str]:
+    """The export's JSON-LD context: the prefixes of ontology/context.jsonld."""
+    ctx = json.loads(resources.context_file().read_text(encoding="utf-8"))["@context"]
+    return {k: v for k, v in sorted(ctx.items()) if isinstance(v, str)}
+
+
+@lru_cache(maxsize=1)
+def _namespaces() -> tuple[tuple[str, str], ...]:
+    """(namespace, prefix), the longest namespace first, for compact IRIs."""
+    return tuple(sorted(((ns, p) for p, ns in jsonld_context().items()), key=lambda x: -len(x[0])))
+
+
+def compact_iri(iri: str) -> str:
+    """`prefix:local` where a namespace of the context holds the IRI (and the local part cannot be read as
+    an IRI of its own), else the IRI."""
+    for ns, prefix in _namespaces():
+        if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def _compact_value(v: dict):
+    if "@id" in v:
+        return {"@id": compact_iri(v["@id"])}
+    if "@language" in v:
+        return v
+    datatype = v.get("@type")
+    if datatype is None or datatype == XSD_STRING:
+        return v["@value"]  # a plain string
+    return {"@value": v["@value"], "@type": compact_iri(datatype)}
+
+
+def compact_node(node: dict) -> dict:
+    """An expanded JSON-LD node object (pyoxigraph's) compacted with the export's context: compact IRIs
+    for ids, properties, classes and datatypes, `@type` for rdf:type, plain strings for xsd:string, and
+    a lone value without its array. Checked against the expanded form by the tests (isomorphic graphs)."""
+    out: dict = {}
+    for key, values in node.items():
+        if key == "@id":
+            out["@id"] = compact_iri(values)
+        elif key == RDF_TYPE:
+            types = sorted(compact_iri(v["@id"]) for v in values)
+            out["@type"] = types[0] if len(types) == 1 else types
+        else:
+            vals = [_compact_value(v) for v in values]
+            vals.sort(key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
+            out[compact_iri(key)] = vals[0] if len(vals) == 1 else vals
+    return out
+
+
 def jsonld_nodes(triples: list) -> bytes:
-    """The JSON-LD node objects of some triples, without the enclosing array (b"" for none)."""
-    return rdfio.serialized(triples, ox.RdfFormat.JSON_LD).strip()[1:-1].strip() if triples else b""
+    """The compacted JSON-LD node objects of some triples, one a line, sorted by id, without the
+    enclosing array (b"" for none)."""
+    if not triples:
+        return b""
+    nodes = [compact_node(n) for n in json.loads(rdfio.serialized(triples, ox.RdfFormat.JSON_LD))]
+    nodes.sort(key=lambda n: n.get("@id", ""))
+    return ",\n".join(json.dumps(n, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+                       for n in nodes).encode("utf-8")
 
 
 def _turtle_like(fmt: ox.RdfFormat) -> Callable[[list], bytes]:
@@ -53,8 +114,7 @@ def _turtle_like(fmt: ox.RdfFormat) -> Callable[[list], bytes]:
 
 @lru_cache(maxsize=1)
 def _jsonld_head() -> bytes:
-    context = json.loads(resources.context_file().read_text(encoding="utf-8"))["@context"]
-    head = json.dumps({"@context": context}, indent=1, sort_keys=True, ensure_ascii=False)
+    head = json.dumps({"@context": jsonld_context()}, indent=1, sort_keys=True, ensure_ascii=False)
     return head[:-2].encode("utf-8") + b',\n "@graph": [\n'
 
 

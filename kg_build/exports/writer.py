@@ -134,16 +134,58 @@ def describe_dataset(reviews, files: dict[str, tuple[int, str]], shared: list) -
 
 
 
-def export_store(build_dir: Path, fmt: str, output: Path | None) -> Path | None:
+def concept_labels(build_dir: Path) -> list[ox.Triple]:
+    """What a consumer without the vocabularies needs to read the codes the reviews use: each concept's
+    skos:prefLabel, skos:notation and skos:inScheme, and each of those schemes' skos:prefLabel."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import SKOS
+
+    from kg_build.model import ontology
+    from kg_build.store import ONTOLOGY_GRAPH, VOCAB_GRAPH, open_store
+
+    store = open_store(Path(build_dir) / "store")
+    used = store.query(
+        f"SELECT DISTINCT ?c WHERE {{ GRAPH ?g {{ ?s ?p ?c }} FILTER (isIRI(?c) && STRSTARTS(STR(?c), "
+        f"\"{iris.VOCAB}\") && ?g != <{ONTOLOGY_GRAPH}> && ?g != <{VOCAB_GRAPH}>) }}")
+    vocab = ontology.load_vocabularies()
+    found = Graph()
+    assert isinstance(used, ox.QuerySolutions)
+    for solution in used:
+        c = URIRef(solution["c"].value)
+        for p in (SKOS.prefLabel, SKOS.notation, SKOS.inScheme):
+            for o in vocab.objects(c, p):
+                if not (isinstance(o, Literal) and o.language not in (None, "en")):
+                    found.add((c, p, o))
+    for s in set(found.objects(None, SKOS.inScheme)):
+        for o in vocab.objects(s, SKOS.prefLabel):
+            found.add((s, SKOS.prefLabel, o))
+    nt = found.serialize(format="nt", encoding="utf-8")
+    return sorted((q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)), key=str)
+
+
+def export_store(build_dir: Path, fmt: str, output: Path | None, labels: bool = False) -> Path | None:
     """Copy one export of the last good build to `output` (atomically; an existing `output` that is
-    a symbolic link, a FIFO, a device or a folder is refused, not replaced), or to standard output."""
+    a symbolic link, a FIFO, a device or a folder is refused, not replaced), or to standard output.
+    With `labels`, a merged export (ttl, jsonld) gains the labels of the concepts the reviews use."""
     import sys
 
     source = Path(build_dir) / "export" / export_files()[fmt]
+    if labels and (fmt not in FORMATS or FORMATS[fmt].scope == DATASET):
+        raise SgkgError(f"--labels is for the merged exports (ttl, jsonld), not {fmt}",
+                        hint="the dataset exports (trig, nq) hold the vocabularies in their own graph already",
+                        rule="usage")
     if not source.exists():
         raise SgkgError("no export here", source, hint="run `sgkg build` first (without --no-export)",
                         rule="no-build")
     data = source.read_bytes()
+    if labels:
+        extra = FORMATS[fmt].part(concept_labels(build_dir))
+        if fmt == "jsonld":
+            tail = FORMATS[fmt].tail
+            assert data.endswith(tail), "the JSON-LD export ends with its tail"
+            data = data[: -len(tail)] + FORMATS[fmt].join + extra + tail
+        else:
+            data = data + b"\n" + extra
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
