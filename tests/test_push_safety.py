@@ -22,7 +22,8 @@ from kg_build.publish import push as remote
 
 ROOT = Path(__file__).resolve().parent.parent
 SGKG = Path(sys.executable).with_name("sgkg")
-GRAPHS = len(list((ROOT / "data" / "reviews").glob("*.yaml"))) + 2  # the reviews, the ontology, the vocabularies
+# the reviews, the ontology, the vocabularies and the dataset's description
+GRAPHS = len(list((ROOT / "data" / "reviews").glob("*.yaml"))) + 3
 
 @pytest.fixture
 def out(data_build, tmp_path):

@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg_build.exports.formats import DATASET, FORMATS
-from kg_build.model import rdfio
+from kg_build.model import iris, rdfio
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -33,6 +33,7 @@ class ReviewParts:
     classes: dict[str, int]  # class IRI -> own subjects typed with it
     shared: list[str] = field(default_factory=list)  # N-Triples lines with a shared subject, sorted
     files: dict[str, list] = field(default_factory=dict)  # suffix -> [size, SHA-256] of each part file
+    modified: str = ""  # the latest date the review's annotation or a verification of it was made
 
 
 class DamagedCache(Exception):
@@ -41,6 +42,10 @@ class DamagedCache(Exception):
     def __init__(self, path: Path, what: str):
         self.path, self.what = path, what
         super().__init__(f"{path}: {what}")
+
+
+ANNOTATION_CLASSES = {iris.ONTOLOGY + "Annotation", iris.ONTOLOGY + "Verification"}
+DCTERMS_DATE = "http://purl.org/dc/terms/date"
 
 
 def _is_own(subject, review: str) -> bool:
@@ -59,7 +64,12 @@ def make(quads: list[ox.Quad], review: str) -> tuple[dict[str, bytes], ReviewPar
                       if t.predicate.value == RDF_TYPE and not isinstance(t.object, ox.Triple))
     files = {f.name: f.part(quads if f.scope == DATASET else own) for f in FORMATS.values()}
     shared_lines = sorted(rdfio.serialized(shared, ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines())
-    return files, ReviewParts(review, len(quads), dict(sorted(classes.items())), shared_lines)
+    made = {t.subject for t in own if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode)
+            and t.object.value in ANNOTATION_CLASSES}
+    dates = [t.object.value for t in own if t.subject in made and t.predicate.value == DCTERMS_DATE
+             and isinstance(t.object, ox.Literal)]
+    return files, ReviewParts(review, len(quads), dict(sorted(classes.items())), shared_lines,
+                              modified=max(dates, default=""))
 
 
 def write(folder: Path, key: str, files: dict[str, bytes], parts: ReviewParts) -> str:
@@ -73,7 +83,7 @@ def write(folder: Path, key: str, files: dict[str, bytes], parts: ReviewParts) -
         digests[suffix] = [len(data), hashlib.sha256(data).hexdigest()]
     parts.files = digests
     record = {"review": parts.review, "triples": parts.triples, "classes": parts.classes, "shared": parts.shared,
-              "files": digests}
+              "files": digests, "modified": parts.modified}
     data = json.dumps(record, sort_keys=True).encode("utf-8")
     # written last: the build takes its presence to mean the other files are there
     (folder / f"{key}.json").write_bytes(data)
@@ -95,7 +105,8 @@ def _read_checked(path: Path, size: int | None, digest: str) -> bytes:
 def read(folder: Path, key: str, digest: str) -> ReviewParts:
     """A cached review's parts, after checking <key>.json against the digest the manifest holds."""
     meta = json.loads(_read_checked(folder / f"{key}.json", None, digest))
-    return ReviewParts(meta["review"], meta["triples"], meta["classes"], meta["shared"], meta["files"])
+    return ReviewParts(meta["review"], meta["triples"], meta["classes"], meta["shared"], meta["files"],
+                       meta.get("modified", ""))
 
 
 def read_part(folder: Path, key: str, suffix: str, parts: ReviewParts) -> bytes:

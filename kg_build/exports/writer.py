@@ -93,45 +93,113 @@ def _class_counts(reviews, shared: list) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def describe_dataset(reviews, files: dict[str, tuple[int, str]], shared: list) -> bytes:
-    """The DCAT/VoID description (Turtle) of the built dataset and its export files."""
-    D = f"<{DATASET_GRAPH}>"
-    media_types = {f.filename: f.media_type for f in FORMATS.values()}
-    n_triples = sum(r.parts.triples for r in reviews)
-    lines = [
-        "@prefix dcat: <http://www.w3.org/ns/dcat#> .",
-        "@prefix dcterms: <http://purl.org/dc/terms/> .",
-        "@prefix void: <http://rdfs.org/ns/void#> .",
-        "@prefix owl: <http://www.w3.org/2002/07/owl#> .",
-        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
-        "",
-        f"{D} a dcat:Dataset , void:Dataset ;",
-        '    dcterms:title "Safeguarding Review Knowledge Graph"@en ;',
-        '    dcterms:description "Child safeguarding case reviews published in England, annotated and '
-        'mapped to the sgkg ontology: one named graph a review."@en ;',
-        f"    dcterms:license <{LICENSE}> ;",
-        f'    owl:versionInfo "{__version__}" ;',
-        f'    dcat:version "{__version__}" ;',
-        f"    dcterms:conformsTo <{iris.ONTOLOGY_IRI}> , <{iris.ontology_version_iri(__version__)}> ;",
-        f"    void:vocabulary <{iris.ONTOLOGY}> ;",
-        f'    void:uriSpace "{iris.ID}" ;',
-        f"    void:triples {n_triples} ;",
-        f'    dcterms:extent "{len(reviews)} reviews"@en ;',
-    ]
-    parts = [f"[ void:class <{cls}> ; void:entities {n} ]" for cls, n in _class_counts(reviews, shared).items()]
-    if parts:
-        lines.append("    void:classPartition " + " ,\n        ".join(parts) + " ;")
-    dists = []
+DCAT = "http://www.w3.org/ns/dcat#"
+VOID = "http://rdfs.org/ns/void#"
+SPDX = "http://spdx.org/rdf/terms#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+def _distribution(name: str):
+    from rdflib import URIRef
+
+    return URIRef(f"{DATASET_GRAPH}/distribution/{name}")
+
+
+def description(reviews, shared: list, support_triples: int):
+    """The DCAT/VoID description of the built dataset (an rdflib Graph), as it goes into its own named
+    graph (DATASET_GRAPH) in the store, the dataset exports and a push: the dataset with its licence,
+    version, publisher, date of last change (the latest annotation or verification), class partitions,
+    one void:subset a review graph with its triple count, and each export as a dcat:Distribution with
+    its media type, access URL and triple count. The size and checksum of each file are in void.ttl
+    only: the dataset exports hold this graph, so they cannot hold their own checksums."""
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, XSD
+
+    g = Graph()
+    for prefix, ns in (("dcat", DCAT), ("void", VOID), ("spdx", SPDX), ("sd", SD), ("dcterms", str(DCTERMS)),
+                       ("foaf", str(FOAF)), ("owl", str(OWL)), ("xsd", str(XSD))):
+        g.bind(prefix, ns)
+    d = URIRef(DATASET_GRAPH)
+    dcat, void = (lambda x: URIRef(DCAT + x)), (lambda x: URIRef(VOID + x))
+    review_triples = sum(r.parts.triples for r in reviews)
+    g.add((d, RDF.type, dcat("Dataset")))
+    g.add((d, RDF.type, void("Dataset")))
+    g.add((d, DCTERMS.title, Literal("Safeguarding Review Knowledge Graph", lang="en")))
+    g.add((d, DCTERMS.description, Literal("Child safeguarding case reviews published in England, annotated "
+                                           "and mapped to the sgkg ontology: one named graph a review.", lang="en")))
+    g.add((d, DCTERMS.license, URIRef(LICENSE)))
+    g.add((d, OWL.versionInfo, Literal(__version__)))
+    g.add((d, dcat("version"), Literal(__version__)))
+    publisher = URIRef(f"{DATASET_GRAPH}/publisher")
+    g.add((d, DCTERMS.publisher, publisher))
+    g.add((publisher, RDF.type, FOAF.Organization))
+    g.add((publisher, FOAF.name, Literal("Safeguarding Review Knowledge Graph project", lang="en")))
+    modified = max((r.parts.modified for r in reviews), default="")
+    if modified:
+        g.add((d, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
+    g.add((d, DCTERMS.conformsTo, URIRef(iris.ONTOLOGY_IRI)))
+    g.add((d, DCTERMS.conformsTo, URIRef(iris.ontology_version_iri(__version__))))
+    g.add((d, void("vocabulary"), URIRef(iris.ONTOLOGY)))
+    g.add((d, void("uriSpace"), Literal(iris.ID)))
+    g.add((d, void("triples"), Literal(review_triples, datatype=XSD.integer)))
+    g.add((d, DCTERMS.extent, Literal(f"{len(reviews)} reviews", lang="en")))
+    for cls, n in _class_counts(reviews, shared).items():
+        part = BNode(f"class-{hashlib.sha256(cls.encode()).hexdigest()[:16]}")
+        g.add((d, void("classPartition"), part))
+        g.add((part, void("class"), URIRef(cls)))
+        g.add((part, void("entities"), Literal(n, datatype=XSD.integer)))
+    for r in reviews:
+        subset = URIRef(f"{DATASET_GRAPH}/graph/{r.review_id}")
+        g.add((d, void("subset"), subset))
+        g.add((subset, RDF.type, void("Dataset")))
+        g.add((subset, URIRef(SD + "name"), URIRef(r.parts.review)))
+        g.add((subset, void("triples"), Literal(r.parts.triples, datatype=XSD.integer)))
+    merged = sum(r.parts.triples - len(r.parts.shared) for r in reviews) + len(shared)
+    dataset = review_triples + support_triples + len(g) + 6 * len(FORMATS)  # with this graph, as it will be
+    for f in FORMATS.values():
+        dist = _distribution(f.filename)
+        g.add((d, dcat("distribution"), dist))
+        g.add((dist, RDF.type, dcat("Distribution")))
+        g.add((dist, DCTERMS.title, Literal(f.filename)))
+        g.add((dist, dcat("mediaType"), URIRef(f"https://www.iana.org/assignments/media-types/{f.media_type}")))
+        g.add((dist, dcat("accessURL"), d))
+        g.add((dist, void("triples"), Literal(dataset if f.scope == DATASET else merged, datatype=XSD.integer)))
+    return g
+
+
+def description_nquads(graph) -> bytes:
+    """The description graph as canonical N-Quads in its named graph."""
+    from rdflib import URIRef
+
+    from kg_build.model import rdfio
+
+    return rdfio.nquads_text(rdfio.nquads_lines(graph, URIRef(DATASET_GRAPH))).encode("utf-8")
+
+
+def describe_dataset(graph, files: dict[str, tuple[int, str]]) -> bytes:
+    """void.ttl: the description graph, and for each export file its download URL (relative: the file
+    beside void.ttl), byte size and SHA-256 checksum (spdx:checksum)."""
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import RDF, XSD
+
+    g = graph.__class__()
+    for prefix, ns in graph.namespaces():
+        g.bind(prefix, ns)
+    for t in graph:
+        g.add(t)
     for name, (size, digest) in sorted(files.items()):
-        dists.append(
-            f"[ a dcat:Distribution ; dcterms:title \"{name}\" ; "
-            f"dcat:mediaType \"{media_types[name]}\" ; dcat:byteSize \"{size}\"^^xsd:nonNegativeInteger ; "
-            f"dcterms:identifier \"sha256:{digest}\" ]"
-        )
-    lines.append("    dcat:distribution " + " ,\n        ".join(dists) + " .")
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
+        dist = _distribution(name)
+        g.add((dist, URIRef(DCAT + "byteSize"), Literal(size, datatype=XSD.nonNegativeInteger)))
+        checksum = BNode(f"checksum-{digest[:16]}")
+        g.add((dist, URIRef(SPDX + "checksum"), checksum))
+        g.add((checksum, RDF.type, URIRef(SPDX + "Checksum")))
+        g.add((checksum, URIRef(SPDX + "algorithm"), URIRef(SPDX + "checksumAlgorithm_sha256")))
+        g.add((checksum, URIRef(SPDX + "checksumValue"), Literal(digest, datatype=XSD.hexBinary)))
+    text = g.serialize(format="turtle")
+    # the download URL of each file is the file itself, beside void.ttl: a relative IRI, resolved by
+    # the reader against where it found void.ttl (the description in the store has no download URL)
+    lines = [f"<{_distribution(name)}> <{DCAT}downloadURL> <{name}> ." for name in sorted(files)]
+    return (text + "\n" + "\n".join(lines) + "\n").encode("utf-8")
 
 
 def concept_labels(build_dir: Path) -> list[ox.Triple]:

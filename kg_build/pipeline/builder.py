@@ -32,7 +32,14 @@ from kg_build.annotations import reader
 from kg_build.annotations.yamlsource import Pos
 from kg_build.exports import parts as export_parts
 from kg_build.exports.parts import DamagedCache
-from kg_build.exports.writer import dataset_nquads, describe_dataset, shared_triples, write_exports
+from kg_build.exports.writer import (
+    dataset_nquads,
+    describe_dataset,
+    description,
+    description_nquads,
+    shared_triples,
+    write_exports,
+)
 from kg_build.inputs import duplicate_review_ids, find_inputs
 from kg_build.model import iris, ontology, rdfio
 from kg_build.pipeline import folder
@@ -472,9 +479,13 @@ def _write_once(out: Path, staging: Path, result: BuildResult, previous: dict, c
     into the new build when it is put in place."""
     reviews = result.reviews
     t0 = time.perf_counter()
+    shared = shared_triples(reviews)
+    support = _support_nquads(common)
+    # the dataset's description, in its own graph of the store and the dataset exports (and so pushed)
+    described = description(reviews, shared, support.count(b"\n"))
+    support += description_nquads(described)
     if exports:
-        shared = shared_triples(reviews)
-        export_files = write_exports(staging / "export", reviews, _support_nquads(common), shared)
+        export_files = write_exports(staging / "export", reviews, support, shared)
     t1 = time.perf_counter()
     before = {r["review"]: r["key"] for r in previous.get("reviews", [])}
     changed = [r for r in reviews if before.get(r.review_id) != r.key]
@@ -489,10 +500,14 @@ def _write_once(out: Path, staging: Path, result: BuildResult, previous: dict, c
                 result.notices.append(f"{out / 'store'}: {why} since the last build; loaded the store anew")
     if incremental:
         try:
+            described_file = staging / "description.nq"
+            described_file.write_bytes(description_nquads(described))
             update_store(out / "store", staging / "store",
                          remove=[str(iris.review(i))
-                                 for i in sorted({*gone, *(r.review_id for r in changed)} & set(before))],
-                         add=[r.cache_file("nq") for r in changed])
+                                 for i in sorted({*gone, *(r.review_id for r in changed)} & set(before))]
+                         + [DATASET_GRAPH],
+                         add=[r.cache_file("nq") for r in changed] + [described_file])
+            described_file.unlink()
         except (OSError, RuntimeError, ValueError) as exc:  # pyoxigraph's errors for a store it cannot read
             if "No space left" in str(exc):
                 raise
@@ -506,12 +521,12 @@ def _write_once(out: Path, staging: Path, result: BuildResult, previous: dict, c
         else:
             dataset = staging / "dataset.nq"
             with open(dataset, "wb") as f:
-                f.writelines(dataset_nquads(reviews, _support_nquads(common)))
+                f.writelines(dataset_nquads(reviews, support))
             create_store(staging / "store", dataset)
             dataset.unlink()
     t2 = time.perf_counter()
     if exports:
-        (staging / "export" / "void.ttl").write_bytes(describe_dataset(reviews, export_files, shared))
+        (staging / "export" / "void.ttl").write_bytes(describe_dataset(described, export_files))
     manifest: dict[str, Any] = {
         "version": __version__,
         "fingerprint": common,
