@@ -3,7 +3,8 @@
 - kg_build/model/namespace.py: the sg: terms as a closed Python namespace, each with its definition;
 - docs/annotation.schema.json: the JSON Schema of the annotation format (ontology/format.yaml);
 - ontology/shapes/concepts.ttl, completeness.ttl, iris.ttl: the shapes that follow from the
-  vocabularies, the format and the IRI rules (kg_build/devtools/shapegen.py);
+  vocabularies, the format and the IRI rules (kg_build/devtools/shapegen.py), and ontology/sgkg-shapes.ttl,
+  every shape in one file for stock SHACL validators;
 - the section table of docs/annotation-guide.md (kg_build/devtools/guide.py).
 
 Each has a "GENERATED ... do not edit" banner; a test fails while a checked-in copy differs from what

@@ -131,8 +131,41 @@ def render_iris() -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_concepts_listed() -> str:
+    """The concept shapes with each scheme's concepts listed (sh:in), for a validator given no vocabulary:
+    stock pySHACL mixes an ontology graph's classes into the data, not its SKOS concepts."""
+    vocab = ontology.schemes()
+    lines = ["# The concept shapes with the concepts of each scheme listed (sh:in): a value outside the list",
+             "# is not a concept of the scheme, as shapes/concepts.ttl says with skos:inScheme.",
+             "@prefix sh:   <http://www.w3.org/ns/shacl#> .",
+             "@prefix sgsh: <https://w3id.org/sgkg/shapes#> .", ""]
+    for name in schemes_in_use():
+        members = " ".join(f"<{vocab[name].concepts[c]}>" for c in sorted(vocab[name].concepts))
+        lines += [f'sgsh:{_camel(name)}Concept a sh:NodeShape ; sh:name "{name} concept" ;',
+                  f"    sh:in ( {members} ) ;",
+                  f'    sh:message "Not a concept of the {name} vocabulary (ontology/vocab/{name}.ttl)." .']
+    return "\n".join(lines) + "\n"
+
+
+def render_merged() -> str:
+    """ontology/sgkg-shapes.ttl: every shapes file of ontology/shapes/ in one, the concept shapes with
+    their concepts listed, so that stock pySHACL validates an export with this file and the ontology
+    (`pyshacl -s ontology/sgkg-shapes.ttl -e ontology/sgkg.ttl -i none graph.ttl`) as sgkg validate
+    does. Each file keeps its own @prefix lines, so the concatenation reads as the files do."""
+    shapes = resources.ontology_dir() / "shapes"
+    out = _banner(["# Every SHACL shape of ontology/shapes/ in one file, for validators other than sgkg's: with the",
+                   "# ontology as the ontology graph (stock pySHACL: -s this file -e ontology/sgkg.ttl -i none), it",
+                   "# gives the results sgkg validate gives (tests/test_shape_cases.py). The concept shapes list",
+                   "# their concepts (sh:in) instead of reading skos:inScheme from the vocabularies.", ""],
+                  "ontology/shapes/ and ontology/vocab/")
+    for f in sorted(shapes.glob("*.ttl")):
+        body = render_concepts_listed() if f.name == "concepts.ttl" else f.read_text(encoding="utf-8")
+        out += [f"# ---- shapes/{f.name} ----", body.rstrip("\n"), ""]
+    return "\n".join(out)
+
+
 def targets():
-    """(file, render) for each generated shapes file."""
+    """(file, render) for each generated shapes file; the merged file last (it reads the others)."""
     shapes = resources.ontology_dir() / "shapes"
     return [(shapes / "concepts.ttl", render_concepts), (shapes / "completeness.ttl", render_completeness),
-            (shapes / "iris.ttl", render_iris)]
+            (shapes / "iris.ttl", render_iris), (resources.ontology_dir() / "sgkg-shapes.ttl", render_merged)]
