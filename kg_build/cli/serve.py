@@ -13,6 +13,9 @@ def register(sub, common) -> None:
     p.add_argument("--workers", type=int, default=None,
                    help="queries that can run at once, each in its own process (default: 2 to 4, by cores)")
     p.add_argument("--cors", action="store_true", help="allow cross-origin requests")
+    p.add_argument("--named-graphs-only", action="store_true",
+                   help="an empty default graph, as in the store (default: the default graph is the union of the "
+                   "review, ontology, vocabulary and description graphs, so queries need no GRAPH)")
     common(p)
     p.set_defaults(func=run)
 
@@ -23,4 +26,4 @@ def run(args) -> int:
 
     # serves until SIGTERM, SIGHUP or Ctrl-C, then stops every process it started and returns 0
     return run(Path(args.out) / "store", args.host, args.port, args.timeout, args.cors, workers=args.workers,
-               quiet=args.quiet, json_line=args.json)
+               quiet=args.quiet, json_line=args.json, union=not args.named_graphs_only)

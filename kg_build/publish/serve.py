@@ -31,10 +31,13 @@ Design, and why:
   EXISTS or a subquery), not in the text where the word may be a string, an IRI or a comment. Parsing
   costs tens of milliseconds, so only a query whose text holds the word "service" (or a \\u escape
   that could spell it) is parsed; a query that holds it and that rdflib cannot read is refused.
-- The query page is Oxigraph's (YASGUI), which only the `oxigraph` binary carries. At start the
-  binary runs once on a free loopback port, the page and the files it links to are copied into memory,
-  and the binary is stopped. Keeping it running behind the front would leave a second endpoint, one
-  that executes SERVICE, open to any local process that finds its port.
+- The query page is the project's (kg_build/publish/page.py: prefixes, the stored queries with their
+  parameters, the dataset and its graphs) on the YASGUI editor, whose scripts only the `oxigraph`
+  binary carries. At start the binary runs once on a free loopback port, the files its page links to
+  are copied into memory, and the binary is stopped. Keeping it running behind the front would leave a
+  second endpoint, one that executes SERVICE, open to any local process that finds its port.
+- The default graph is the union of the graphs (every triple is in a named graph), unless
+  `--named-graphs-only`; a request's default-graph-uri still chooses its own.
 - Graph Store reads (`GET /store?graph=IRI`, `?default`, or the whole dataset) are answered by the
   workers too, with the same deadline. Writes are answered 403: by the front for PUT, DELETE, PATCH,
   any POST outside the query paths, /update, and a form's `update=` or an application/sparql-update
@@ -191,12 +194,14 @@ def _answer_query(db, job: dict, out: _CappedBuffer) -> tuple[int, str, bytes | 
     refusal = _refusal(text)
     if refusal:
         return refusal
-    options = {}
+    options: dict = {}
     try:
         if job["default_graph"]:
             options["default_graph"] = [ox.NamedNode(g) for g in job["default_graph"]]
         if job["named_graphs"]:
             options["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+        if job.get("union") and not job["default_graph"]:  # the default graph is the union of the graphs
+            options["use_default_graph_as_union"] = True
     except ValueError as exc:
         return 400, TEXT, _text(f"default-graph-uri and named-graph-uri take absolute IRIs: {exc}")
     try:
@@ -407,6 +412,8 @@ class _Pool:
 
 
 class _App:
+    union: bool = True  # queries without a default-graph-uri see the union of the graphs
+
     def __init__(self, pool: _Pool, timeout: float, cors: bool, assets: dict[str, tuple[str, bytes]], page_note: str,
                  quiet: bool, hosts: set[str] | None):
         self.pool, self.timeout, self.cors, self.assets, self.page_note = pool, timeout, cors, assets, page_note
@@ -518,7 +525,23 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         self._answer({"kind": "query", "query": texts[0], "accept": self.headers.get("Accept", ""),
                       "default_graph": params.get("default-graph-uri", []),
-                      "named_graphs": params.get("named-graph-uri", [])}, head)
+                      "named_graphs": params.get("named-graph-uri", []), "union": self.app.union}, head)
+
+    def _stored(self, params: dict, head: bool) -> None:
+        """A stored query's text with the parameters the page gives bound (`p.NAME=value`)."""
+        from kg_build.publish import page
+
+        names = params.get("name", [])
+        if len(names) != 1:
+            self._send(400, TEXT, _text("give one ?name= of a stored query"), head=head)
+            return
+        values = {k[2:]: v[-1] for k, v in params.items() if k.startswith("p.")}
+        try:
+            body = page.stored_query_text(names[0], values)
+        except SgkgError as exc:
+            self._send(400, TEXT, _text(exc.what + (f" ({exc.hint})" if exc.hint else "")), head=head)
+            return
+        self._send(200, "application/sparql-query; charset=utf-8", body.encode("utf-8"), head=head)
 
     def _graph(self, params: dict, head: bool) -> None:
         if "graph" in params:
@@ -563,6 +586,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._refuse()
         elif url.path == "/store":
             self._graph(params, head)
+        elif url.path == "/stored-queries.json" and not self.app.page_note:
+            from kg_build.publish import page
+
+            self._send(200, "application/json", page.catalogue_json(), head=head)
+        elif url.path == "/stored-query" and not self.app.page_note:
+            self._stored(params, head)
         elif url.path in self.app.assets:
             self._send(200, *self.app.assets[url.path], head=head)
         elif url.path == "/" and self.app.page_note:
@@ -773,7 +802,7 @@ def _on_stop_signal(signum, frame) -> None:
 
 def run(store: Path, host: str = "127.0.0.1", port: int = 7878, timeout: float = DEFAULT_TIMEOUT,
         cors: bool = False, *, workers: int | None = None, quiet: bool = False, json_line: bool = False,
-        max_result_bytes: int = MAX_RESULT_BYTES) -> int:
+        max_result_bytes: int = MAX_RESULT_BYTES, union: bool = True) -> int:
     """Serve the store until SIGTERM, SIGHUP or SIGINT (Ctrl-C), then stop every process started; 0.
 
     Prints `SPARQL endpoint URL ...` on stderr when it listens (unless `quiet` or `json_line`), or with
@@ -817,7 +846,12 @@ def run(store: Path, host: str = "127.0.0.1", port: int = 7878, timeout: float =
                             hint="the machine may be short of memory: try fewer --workers",
                             rule="serve-store") from None
         hosts = {"localhost", host.strip("[]").lower()} if loopback else None
+        if "/" in assets:  # the project's page, on the YASGUI scripts and styles copied from the binary
+            from kg_build.publish import page as project_page
+
+            assets["/"] = ("text/html; charset=utf-8", project_page.render(union))
         server.app = _App(pool, float(timeout), cors, assets, page_note, quiet or json_line, hosts)
+        server.app.union = union
         base = f"http://{url_host(host)}:{server.server_address[1]}/"
         if not loopback:
             print(f"sgkg serve: listening on {host}, not only on this machine", file=sys.stderr)
@@ -886,7 +920,7 @@ class Server:
 
 
 def start(out: Path, host: str = "127.0.0.1", port: int = 0, timeout: float = DEFAULT_TIMEOUT, cors: bool = False,
-          *, workers: int | None = None, startup: float = 60.0, **popen) -> Server:
+          *, workers: int | None = None, startup: float = 60.0, union: bool = True, **popen) -> Server:
     """Start `sgkg serve` in the background (for notebooks and tests) and return once it answers.
 
     `out` is the build folder (its `store/` folder is accepted too); port 0 picks a free port (see
@@ -899,6 +933,8 @@ def start(out: Path, host: str = "127.0.0.1", port: int = 0, timeout: float = DE
            "--timeout", repr(float(timeout)), "--json"]
     if cors:
         cmd.append("--cors")
+    if not union:
+        cmd.append("--named-graphs-only")
     if workers is not None:
         cmd += ["--workers", str(workers)]
     process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, **popen)
