@@ -159,3 +159,14 @@ def test_in_a_browser_a_stored_query_opens_with_its_parameter_filled_in(server, 
     text = browser.execute_script("return Array.from(document.querySelectorAll('.tabPanel.active .CodeMirror'))"
                                   ".map(e => e.CodeMirror.getValue()).join('')")
     assert "VALUES (?review) { (<https://w3id.org/sgkg/id/review/sscb-scr-baby-o>) }" in text
+
+
+def test_the_dataset_description_names_the_endpoint_where_void_says_to_look(server):
+    from rdflib import Graph, URIRef
+
+    base = server.endpoint.rsplit("/", 1)[0] + "/"
+    r = requests.get(base + ".well-known/void", timeout=10)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/turtle")
+    g = Graph().parse(data=r.text, format="turtle", publicID=base + "export/void.ttl")
+    dataset = URIRef("https://w3id.org/sgkg/id/dataset")
+    assert g.value(dataset, URIRef("http://rdfs.org/ns/void#sparqlEndpoint")) == URIRef(server.endpoint)

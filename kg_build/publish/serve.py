@@ -76,6 +76,7 @@ from pathlib import Path
 from kg_build.problems import SgkgError
 from kg_build.processes import die_with_parent, pdeathsig_hook
 from kg_build.queries import guard
+from kg_build.store import DATASET_GRAPH
 
 DEFAULT_TIMEOUT = 30.0  # seconds
 MAX_RESULT_BYTES = 256 * 2**20
@@ -853,6 +854,10 @@ def run(store: Path, host: str = "127.0.0.1", port: int = 7878, timeout: float =
         server.app = _App(pool, float(timeout), cors, assets, page_note, quiet or json_line, hosts)
         server.app.union = union
         base = f"http://{url_host(host)}:{server.server_address[1]}/"
+        described = store.parent / "export" / "void.ttl"
+        if described.is_file():  # the dataset description, with this endpoint, at the place VoID names
+            assets["/.well-known/void"] = ("text/turtle; charset=utf-8", described.read_bytes() + (
+                f"\n<{DATASET_GRAPH}> <http://rdfs.org/ns/void#sparqlEndpoint> <{base}query> .\n").encode())
         if not loopback:
             print(f"sgkg serve: listening on {host}, not only on this machine", file=sys.stderr)
         if page_note and not quiet:
