@@ -93,3 +93,23 @@ def test_a_labelled_export_lets_a_consumer_read_every_code_without_the_vocabular
     refused = subprocess.run([sys.executable, "-m", "kg_build.cli", "export", "--out", str(data_build), "--format",
                               "trig", "--labels"], capture_output=True, text=True, cwd=root)
     assert refused.returncode == 2 and "--labels is for the merged exports" in refused.stderr
+
+
+def test_each_claim_is_one_tree_with_its_evidence(data_build):
+    """A node that one other node of its review refers to is written inside it: evidence (a Web
+    Annotation with its target and selectors) inside its claim, a time inside its event."""
+    graph = json.loads((data_build / "export" / "graph.jsonld").read_text(encoding="utf-8"))["@graph"]
+    top_types = {t for n in graph for t in ([n["@type"]] if isinstance(n.get("@type"), str) else n.get("@type", []))}
+    assert not top_types & {"oa:Annotation", "oa:SpecificResource", "oa:TextQuoteSelector", "time:Instant"}
+    event = next(n for n in graph if n.get("@type") == "sg:Event" and "sg:evidence" in n)
+    evidence = event["sg:evidence"] if isinstance(event["sg:evidence"], list) else [event["sg:evidence"]]
+    assert evidence[0]["@type"] == "oa:Annotation" and evidence[0]["oa:hasBody"] == {"@id": event["@id"]}
+
+
+def test_nodes_that_refer_to_each_other_become_one_tree_from_the_shorter_iri():
+    from kg_build.exports.formats import _embed
+
+    claim = {"@id": "sgid:r/x/e1", "sg:evidence": {"@id": "sgid:r/x/e1/evidence/1"}}
+    note = {"@id": "sgid:r/x/e1/evidence/1", "oa:hasBody": {"@id": "sgid:r/x/e1"}}
+    (tree,) = _embed([claim, note])
+    assert tree["@id"] == "sgid:r/x/e1" and tree["sg:evidence"]["oa:hasBody"] == {"@id": "sgid:r/x/e1"}

@@ -95,13 +95,66 @@ def compact_node(node: dict) -> dict:
     return out
 
 
+def _embed(nodes: list[dict]) -> list[dict]:
+    """The nodes as trees: a node that exactly one other node of the same part refers to is written
+    inside it, in place of the reference (a review with its events, their times, its claims and their
+    evidence); a node referred to by several (an agency, a person) or by none stays at the top."""
+    by_id = {n["@id"]: n for n in nodes if "@id" in n}
+    refs: dict[str, int] = {}
+
+    def references(value):
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, dict) and set(v) == {"@id"} and v["@id"] in by_id:
+                yield v["@id"]
+
+    for n in nodes:
+        for key, value in n.items():
+            if key not in ("@id", "@type"):
+                for r in references(value):
+                    refs[r] = refs.get(r, 0) + 1
+    # the review itself is the root of its part, whatever refers to it (its annotation does)
+    ids = sorted(by_id, key=len)
+    root = ids[0] if ids and all(i == ids[0] or i.startswith(ids[0] + "/") for i in ids) else None
+    inner = {i for i, count in refs.items() if count == 1 and i != root}
+    placed: set[str] = set()
+
+    def tree(n: dict, path: frozenset) -> dict:
+        out = {}
+        for key, value in n.items():
+            if key in ("@id", "@type"):
+                out[key] = value
+                continue
+            values = value if isinstance(value, list) else [value]
+            done = []
+            for v in values:
+                target = v.get("@id") if isinstance(v, dict) and set(v) == {"@id"} else None
+                if target in inner and target not in path and target not in placed:
+                    placed.add(target)
+                    done.append(tree(by_id[target], path | {target}))
+                else:
+                    done.append(v)
+            out[key] = done if isinstance(value, list) else done[0]
+        return out
+
+    tops = [n for n in nodes if n.get("@id") not in inner]
+    result = [tree(n, frozenset({n.get("@id")})) for n in tops]
+    # nodes that refer to each other once each (an event and its evidence: oa:hasBody, sg:evidence) have
+    # no top: the one with the shortest IRI (the event, whose IRI the evidence's extends) is one
+    for i in sorted(inner - placed, key=lambda i: (len(i), i)):
+        if i not in placed:
+            placed.add(i)
+            result.append(tree(by_id[i], frozenset({i})))
+    return sorted(result, key=lambda n: n.get("@id", ""))
+
+
 def jsonld_nodes(triples: list) -> bytes:
-    """The compacted JSON-LD node objects of some triples, one a line, sorted by id, without the
-    enclosing array (b"" for none)."""
+    """The compacted JSON-LD node objects of some triples, as trees (`_embed`), one top node a line,
+    sorted by id, without the enclosing array (b"" for none)."""
     if not triples:
         return b""
     nodes = [compact_node(n) for n in json.loads(rdfio.serialized(triples, ox.RdfFormat.JSON_LD))]
     nodes.sort(key=lambda n: n.get("@id", ""))
+    nodes = _embed(nodes)  # sorted by id
     return ",\n".join(json.dumps(n, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
                        for n in nodes).encode("utf-8")
 
