@@ -54,10 +54,12 @@ def test_an_iri_is_compacted_only_where_its_local_part_cannot_read_as_an_iri():
 def test_the_export_is_compact_and_each_review_is_found_by_its_type(data_build):
     text = (data_build / "export" / "graph.jsonld").read_text(encoding="utf-8")
     doc = json.loads(text)
-    assert doc["@context"] == jsonld_context()
+    assert doc["@context"] == {"@version": 1.1, **jsonld_context()}
     assert "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" not in text
     reviews = [n for n in doc["@graph"] if "sg:Review" in ([n["@type"]] if isinstance(n.get("@type"), str)
                                                           else n.get("@type", []))]
+    # one object a review, its other nodes inside it
+    assert all(n["@id"].startswith(r["@id"]) for r in reviews for n in r.get("@included", []))
     ttl = Graph().parse(data_build / "export" / "graph.ttl", format="turtle")
     assert len(reviews) == len(set(ttl.subjects(predicate=None, object=None, unique=True)) &
                                set(ttl.subjects(object=ox_to_rdflib(SG + "Review"))))
@@ -98,7 +100,8 @@ def test_a_labelled_export_lets_a_consumer_read_every_code_without_the_vocabular
 def test_each_claim_is_one_tree_with_its_evidence(data_build):
     """A node that one other node of its review refers to is written inside it: evidence (a Web
     Annotation with its target and selectors) inside its claim, a time inside its event."""
-    graph = json.loads((data_build / "export" / "graph.jsonld").read_text(encoding="utf-8"))["@graph"]
+    tops = json.loads((data_build / "export" / "graph.jsonld").read_text(encoding="utf-8"))["@graph"]
+    graph = tops + [n for r in tops for n in r.get("@included", [])]  # the review's trees
     top_types = {t for n in graph for t in ([n["@type"]] if isinstance(n.get("@type"), str) else n.get("@type", []))}
     assert not top_types & {"oa:Annotation", "oa:SpecificResource", "oa:TextQuoteSelector", "time:Instant"}
     event = next(n for n in graph if n.get("@type") == "sg:Event" and "sg:evidence" in n)
@@ -113,3 +116,6 @@ def test_nodes_that_refer_to_each_other_become_one_tree_from_the_shorter_iri():
     note = {"@id": "sgid:r/x/e1/evidence/1", "oa:hasBody": {"@id": "sgid:r/x/e1"}}
     (tree,) = _embed([claim, note])
     assert tree["@id"] == "sgid:r/x/e1" and tree["sg:evidence"]["oa:hasBody"] == {"@id": "sgid:r/x/e1"}
+    review = {"@id": "sgid:r/x", "@type": "sg:Review"}
+    (whole,) = _embed([review, claim, note])
+    assert whole["@id"] == "sgid:r/x" and [n["@id"] for n in whole["@included"]] == ["sgid:r/x/e1"]

@@ -97,8 +97,9 @@ def compact_node(node: dict) -> dict:
 
 def _embed(nodes: list[dict]) -> list[dict]:
     """The nodes as trees: a node that exactly one other node of the same part refers to is written
-    inside it, in place of the reference (a review with its events, their times, its claims and their
-    evidence); a node referred to by several (an agency, a person) or by none stays at the top."""
+    inside it, in place of the reference (a claim with its evidence, an event with its time); a node
+    referred to by several (an agency, a person) or by none is a tree of its own; and a review's part is
+    one object, the review, with its other trees `@included` (JSON-LD 1.1)."""
     by_id = {n["@id"]: n for n in nodes if "@id" in n}
     refs: dict[str, int] = {}
 
@@ -144,7 +145,12 @@ def _embed(nodes: list[dict]) -> list[dict]:
         if i not in placed:
             placed.add(i)
             result.append(tree(by_id[i], frozenset({i})))
-    return sorted(result, key=lambda n: n.get("@id", ""))
+    result.sort(key=lambda n: n.get("@id", ""))
+    if root is not None and len(result) > 1:  # one object a review: the others inside it (JSON-LD 1.1)
+        top = next(n for n in result if n.get("@id") == root)
+        top["@included"] = [n for n in result if n is not top]
+        return [top]
+    return result
 
 
 def jsonld_nodes(triples: list) -> bytes:
@@ -167,7 +173,9 @@ def _turtle_like(fmt: ox.RdfFormat) -> Callable[[list], bytes]:
 
 @lru_cache(maxsize=1)
 def _jsonld_head() -> bytes:
-    head = json.dumps({"@context": jsonld_context()}, indent=1, sort_keys=True, ensure_ascii=False)
+    # JSON-LD 1.1 (@included): a 1.0 processor stops at the version rather than misread the file
+    head = json.dumps({"@context": {"@version": 1.1, **jsonld_context()}}, indent=1, sort_keys=True,
+                      ensure_ascii=False)
     return head[:-2].encode("utf-8") + b',\n "@graph": [\n'
 
 
