@@ -33,6 +33,7 @@ class Document:
 
     def __post_init__(self) -> None:
         self.paragraphs = [(m.start(1), m.group(1).rstrip(".")) for m in _PARAGRAPH.finditer(self.text)]
+        self._newlines = [m.start() for m in re.finditer("\n", self.text)]
         if not self.pages and PAGE_BREAK in self.text:
             starts = [0] + [m.end() for m in re.finditer(PAGE_BREAK, self.text)]
             self.pages = [(at, str(n)) for n, at in enumerate(starts, 1)]
@@ -42,8 +43,6 @@ class Document:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     def line_of(self, offset: int) -> int:
-        if not hasattr(self, "_newlines"):
-            self._newlines = [m.start() for m in re.finditer("\n", self.text)]
         return bisect.bisect_left(self._newlines, offset) + 1
 
     def _at(self, marks: list[tuple[int, str]], offset: int) -> str | None:

@@ -265,7 +265,7 @@ class _Proposer:
                 continue
             types = [m for m in self.r.in_sentence(i, "event-type") if m.asserted]
             harms = [m for m in self.r.in_sentence(i, "harm-type") if m.asserted]
-            dates = [d for d in self.r.dates if d.sentence == i]
+            dates = self.r.dates_in(i)
             if not types and not (harms and (dates or self.agency_mentions(i))):
                 continue
             codes = list(dict.fromkeys(m.code for m in types))

@@ -12,13 +12,14 @@ with three rule-based components:
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import yaml
-from rdflib import OWL, SKOS, Literal
+from rdflib import SKOS, Literal
 
 from kg_build import resources
 from kg_build.model import ontology
@@ -81,10 +82,16 @@ class Reading:
     def in_sentence(self, i: int, scheme: str | None = None) -> list[Mention]:
         return [m for m in self._by_sentence.get(i, []) if scheme is None or m.scheme == scheme]
 
+    def dates_in(self, i: int) -> list[DateMention]:
+        return self._dates_by_sentence.get(i, [])
+
     def __post_init__(self) -> None:
         self._by_sentence: dict[int, list[Mention]] = {}
         for m in self.mentions:
             self._by_sentence.setdefault(m.sentence, []).append(m)
+        self._dates_by_sentence: dict[int, list[DateMention]] = {}
+        for d in self.dates:
+            self._dates_by_sentence.setdefault(d.sentence, []).append(d)
 
 
 def cues() -> dict:
@@ -113,10 +120,8 @@ def _terms(root, scheme_names: tuple[str, ...]) -> dict[str, dict[str, set[str]]
     for name in scheme_names:
         sch = ontology.scheme(name)
         codes: dict[str, set[str]] = {}
-        for code in sch.current:
+        for code in sch.current:  # deprecated concepts are never proposed
             c = sch.concepts[code]
-            if str(g.value(c, OWL.deprecated) or "").lower() == "true":
-                continue
             phrases = {str(o).strip() for p in (SKOS.prefLabel, SKOS.altLabel, SG.matchPhrase)
                        for o in g.objects(c, p) if _english(o)}
             codes[code] = {p for p in phrases if len(p) >= 2}
@@ -257,7 +262,6 @@ class _Pipeline:
         sentences = [(s.start_char, s.end_char) for s in doc.sents]
 
         def sentence_of(char: int) -> int:
-            import bisect
             return bisect.bisect_right(sent_starts, char) - 1
 
         mentions = [Mention(x.label_, x.kb_id_, x.start_char, x.end_char, sentence_of(x.start_char),
