@@ -154,8 +154,6 @@ def description(reviews, shared: list, support_triples: int):
         g.add((subset, RDF.type, void("Dataset")))
         g.add((subset, URIRef(SD + "name"), URIRef(r.parts.review)))
         g.add((subset, void("triples"), Literal(r.parts.triples, datatype=XSD.integer)))
-    merged = sum(r.parts.triples - len(r.parts.shared) for r in reviews) + len(shared)
-    dataset = review_triples + support_triples + len(g) + 6 * len(FORMATS)  # with this graph, as it will be
     for f in FORMATS.values():
         dist = _distribution(f.filename)
         g.add((d, dcat("distribution"), dist))
@@ -163,7 +161,12 @@ def description(reviews, shared: list, support_triples: int):
         g.add((dist, DCTERMS.title, Literal(f.filename)))
         g.add((dist, dcat("mediaType"), URIRef(f"https://www.iana.org/assignments/media-types/{f.media_type}")))
         g.add((dist, dcat("accessURL"), d))
-        g.add((dist, void("triples"), Literal(dataset if f.scope == DATASET else merged, datatype=XSD.integer)))
+    # what each file holds: the dataset exports hold this graph too, with the void:triples added below
+    merged = sum(r.parts.triples - len(r.parts.shared) for r in reviews) + len(shared)
+    dataset = review_triples + support_triples + len(g) + len(FORMATS)
+    for f in FORMATS.values():
+        count = dataset if f.scope == DATASET else merged
+        g.add((_distribution(f.filename), void("triples"), Literal(count, datatype=XSD.integer)))
     return g
 
 

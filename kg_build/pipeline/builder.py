@@ -483,7 +483,8 @@ def _write_once(out: Path, staging: Path, result: BuildResult, previous: dict, c
     support = _support_nquads(common)
     # the dataset's description, in its own graph of the store and the dataset exports (and so pushed)
     described = description(reviews, shared, support.count(b"\n"))
-    support += description_nquads(described)
+    described_nquads = description_nquads(described)
+    support += described_nquads
     if exports:
         export_files = write_exports(staging / "export", reviews, support, shared)
     t1 = time.perf_counter()
@@ -501,7 +502,7 @@ def _write_once(out: Path, staging: Path, result: BuildResult, previous: dict, c
     if incremental:
         try:
             described_file = staging / "description.nq"
-            described_file.write_bytes(description_nquads(described))
+            described_file.write_bytes(described_nquads)
             update_store(out / "store", staging / "store",
                          remove=[str(iris.review(i))
                                  for i in sorted({*gone, *(r.review_id for r in changed)} & set(before))]
