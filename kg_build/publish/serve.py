@@ -587,10 +587,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._refuse()
         elif url.path == "/store":
             self._graph(params, head)
-        elif url.path == "/stored-queries.json" and not self.app.page_note:
-            from kg_build.publish import page
-
-            self._send(200, "application/json", page.catalogue_json(), head=head)
         elif url.path == "/stored-query" and not self.app.page_note:
             self._stored(params, head)
         elif url.path in self.app.assets:
@@ -851,6 +847,8 @@ def run(store: Path, host: str = "127.0.0.1", port: int = 7878, timeout: float =
             from kg_build.publish import page as project_page
 
             assets["/"] = ("text/html; charset=utf-8", project_page.render(union))
+            # the catalogue the page lists, read once (each reading parses every query file)
+            assets["/stored-queries.json"] = ("application/json", project_page.catalogue_json())
         server.app = _App(pool, float(timeout), cors, assets, page_note, quiet or json_line, hosts)
         server.app.union = union
         base = f"http://{url_host(host)}:{server.server_address[1]}/"
