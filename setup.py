@@ -16,7 +16,9 @@ for name, folder in ASSETS.items():
     package_dir[name] = folder
     packages += [name] + [f"{name}.{sub}" for sub in find_namespace_packages(where=folder)]
 
-setup(packages=packages, package_dir=package_dir,
-      package_data={name: DATA for name in packages if name.startswith("kg_build.assets")},
+package_data = {name: DATA for name in packages if name.startswith("kg_build.assets")}
+package_data["kg_build.report"] = ["templates/*.html", "static/*.css", "static/*.js"]  # the report's pages
+
+setup(packages=packages, package_dir=package_dir, package_data=package_data,
       # setuptools' own scratch folder is build/ by default: the folder sgkg builds the graph into
       options={"build": {"build_base": ".setuptools-build"}})

@@ -7,7 +7,8 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).parent.parent / "kg_build"
 #: the stages in the order data flows through them; a stage may import the ones before it
-STAGES = ("model", "annotations", "draft", "rdf", "queries", "validation", "exports", "pipeline", "publish")
+STAGES = ("model", "annotations", "draft", "rdf", "queries", "validation", "exports", "pipeline", "report",
+          "publish")
 SHARED = {"problems", "resources", "atomic", "processes", "inputs", "store", "endpoints", "assets"}
 FOUNDATION = {"model"}  # the shared modules may use the model (the store's graph names are IRIs)
 TOP = {"cli", "devtools"}  # may import anything; imported by nothing else

@@ -5,13 +5,11 @@ leaves 127.0.0.1."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import time
 import urllib.parse
 
 import pytest
 import requests
+from browsing import chromium, console_errors, requested, wait
 
 from kg_build.publish import serve
 
@@ -64,48 +62,8 @@ def test_stored_queries_are_listed_and_bound_on_the_server(server):
 
 @pytest.fixture(scope="module")
 def browser():
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (chromium and driver):
-        if os.environ.get("SGKG_REQUIRE_BROWSER"):
-            pytest.fail("Chromium and chromedriver are needed (Debian: apt-get install chromium chromium-driver)")
-        pytest.skip("no chromium and chromedriver on this machine (.ci/run installs them)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--disable-default-apps", "--window-size=1400,1000",
-                # a request to any other host fails here rather than leaving the machine; the log below
-                # shows whether one was attempted
-                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
-    drv = webdriver.Chrome(options=options, service=Service(executable_path=driver))
-    try:
+    with chromium() as drv:
         yield drv
-    finally:
-        drv.quit()
-
-
-def _wait(condition, seconds: float = 30):
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out")
-
-
-def _requested(drv) -> list[str]:
-    urls = []
-    for entry in drv.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message.get("method") == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
 
 
 def test_in_a_browser_a_stored_query_runs_and_shows_rows_and_nothing_leaves_the_machine(server, browser):
@@ -114,36 +72,35 @@ def test_in_a_browser_a_stored_query_runs_and_shows_rows_and_nothing_leaves_the_
     base = server.endpoint.rsplit("/", 1)[0] + "/"
     browser.get(base)
     assert "Safeguarding Review Knowledge Graph" in browser.title
-    _wait(lambda: browser.find_elements(By.CSS_SELECTOR, "#stored details.stored-query"))
-    _wait(lambda: browser.find_elements(By.CSS_SELECTOR, "#graphs li"))
+    wait(lambda: browser.find_elements(By.CSS_SELECTOR, "#stored details.stored-query"))
+    wait(lambda: browser.find_elements(By.CSS_SELECTOR, "#graphs li"))
     assert "version" in browser.find_element(By.ID, "dataset").text
     # the preloaded query, over the union of the graphs, gives rows
     browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
-    _wait(lambda: browser.find_elements(By.CSS_SELECTOR, ".yasr tbody tr"))
+    wait(lambda: browser.find_elements(By.CSS_SELECTOR, ".yasr tbody tr"))
     # a stored query with a parameter, opened from the list with its default filled in, gives rows
     item = browser.find_element(By.CSS_SELECTOR, 'details.stored-query[data-name="cases/list-reviews"]')
     item.find_element(By.TAG_NAME, "summary").click()
     tabs = len(browser.find_elements(By.CSS_SELECTOR, ".tabPanel"))
     item.find_element(By.TAG_NAME, "button").click()
-    _wait(lambda: len(browser.find_elements(By.CSS_SELECTOR, ".tabPanel")) > tabs)
+    wait(lambda: len(browser.find_elements(By.CSS_SELECTOR, ".tabPanel")) > tabs)
     active = browser.find_element(By.CSS_SELECTOR, ".tabPanel.active")
     assert "#+ summary: Every review" in active.find_element(By.CSS_SELECTOR, ".CodeMirror").text
     active.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
-    rows = _wait(lambda: active.find_elements(By.CSS_SELECTOR, ".yasr tbody tr"))
+    rows = wait(lambda: active.find_elements(By.CSS_SELECTOR, ".yasr tbody tr"))
     assert len(rows) >= 10
-    requested = _requested(browser)
-    outside = [u for u in requested if urllib.parse.urlsplit(u).scheme in ("http", "https")
+    urls = requested(browser)
+    outside = [u for u in urls if urllib.parse.urlsplit(u).scheme in ("http", "https")
                and urllib.parse.urlsplit(u).hostname != "127.0.0.1"]
-    assert requested and not outside, outside
-    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
-    assert not severe, severe
+    assert urls and not outside, outside
+    assert not console_errors(browser)
 
 
 def test_in_a_browser_a_stored_query_opens_with_its_parameter_filled_in(server, browser):
     from selenium.webdriver.common.by import By
 
     browser.get(server.endpoint.rsplit("/", 1)[0] + "/")
-    _wait(lambda: browser.find_elements(By.CSS_SELECTOR, 'details.stored-query[data-name="cases/get-chronology"]'))
+    wait(lambda: browser.find_elements(By.CSS_SELECTOR, 'details.stored-query[data-name="cases/get-chronology"]'))
     item = browser.find_element(By.CSS_SELECTOR, 'details.stored-query[data-name="cases/get-chronology"]')
     item.find_element(By.TAG_NAME, "summary").click()
     field = item.find_element(By.CSS_SELECTOR, 'input[name="review"]')
@@ -151,10 +108,10 @@ def test_in_a_browser_a_stored_query_opens_with_its_parameter_filled_in(server, 
     field.send_keys("review:sscb-scr-baby-o")
     tabs = len(browser.find_elements(By.CSS_SELECTOR, ".tabPanel"))
     item.find_element(By.TAG_NAME, "button").click()
-    _wait(lambda: len(browser.find_elements(By.CSS_SELECTOR, ".tabPanel")) > tabs)
+    wait(lambda: len(browser.find_elements(By.CSS_SELECTOR, ".tabPanel")) > tabs)
     active = browser.find_element(By.CSS_SELECTOR, ".tabPanel.active")
     active.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
-    rows = _wait(lambda: active.find_elements(By.CSS_SELECTOR, ".yasr tbody tr"))
+    rows = wait(lambda: active.find_elements(By.CSS_SELECTOR, ".yasr tbody tr"))
     assert len(rows) >= 5  # Baby O's chronology
     text = browser.execute_script("return Array.from(document.querySelectorAll('.tabPanel.active .CodeMirror'))"
                                   ".map(e => e.CodeMirror.getValue()).join('')")

@@ -15,12 +15,12 @@ import os
 import sys
 
 from kg_build import __version__
-from kg_build.cli import build, draft, export, ontology, push, query, quotes, serve, stats, validate
+from kg_build.cli import build, draft, export, ontology, push, query, quotes, report, serve, stats, validate
 from kg_build.cli.common import EXIT_BUG, EXIT_INTERRUPTED, EXIT_OK, EXIT_UNUSABLE, add_common
 from kg_build.problems import InputError, Problem, SgkgError
 
 # one module a command, in help order
-COMMANDS = (build, validate, quotes, draft, export, query, serve, push, stats, ontology)
+COMMANDS = (build, validate, quotes, draft, export, query, report, serve, push, stats, ontology)
 
 
 def make_parser() -> argparse.ArgumentParser:

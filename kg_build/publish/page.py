@@ -83,7 +83,8 @@ aside button { margin: .3rem 0 .6rem; }
 </head>
 <body>
 <header><h1>Safeguarding Review Knowledge Graph</h1>
-<p id="dataset">SPARQL endpoint: <code>/query</code> (read-only).</p></header>
+<p id="dataset">SPARQL endpoint: <code>/query</code> (read-only).</p>
+<p><a href="./report/">The report</a>: each review's timeline, and charts across cases.</p></header>
 <main>
 <aside>
 <h2>Stored questions</h2>

@@ -82,6 +82,7 @@ DEFAULT_TIMEOUT = 30.0  # seconds
 MAX_RESULT_BYTES = 256 * 2**20
 MAX_REQUEST_BYTES = 4 * 2**20
 QUERY_PATHS = ("/query", "/sparql")
+REPORT_PATH = "/report/"  # the report of the served build (sgkg report), written on its first request
 TEXT = "text/plain; charset=utf-8"
 READ_ONLY = "the server is read-only: SPARQL Update and Graph Store writes are refused"
 SERVICE_REFUSED = ("SERVICE is not allowed: this endpoint answers from its own store and does not contact other "
@@ -414,6 +415,7 @@ class _Pool:
 
 class _App:
     union: bool = True  # queries without a default-graph-uri see the union of the graphs
+    report: _Report  # set by run() before the server answers
 
     def __init__(self, pool: _Pool, timeout: float, cors: bool, assets: dict[str, tuple[str, bytes]], page_note: str,
                  quiet: bool, hosts: set[str] | None):
@@ -454,6 +456,37 @@ class _App:
                 self.pool.release(worker)
             else:
                 self.pool.discard(worker)
+
+
+class _Report:
+    """The report of the served build (`sgkg report`'s pages), written in memory on its first request
+    and kept: the build a server serves does not change under it."""
+
+    TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+             ".js": "text/javascript; charset=utf-8", ".json": "application/json"}
+
+    def __init__(self, build: Path):
+        self.build = build
+        self._files: dict[str, bytes] | None = None
+        self._error = ""
+        self._lock = threading.Lock()
+
+    def get(self, path: str) -> tuple[int, str, bytes]:
+        with self._lock:  # one rendering, however many requests arrive while it runs
+            if self._files is None and not self._error:
+                from kg_build.report import render
+
+                try:
+                    self._files = render(self.build)
+                except (SgkgError, OSError) as exc:
+                    self._error = str(exc)
+        if self._files is None:
+            return 500, TEXT, _text(f"the report cannot be written: {self._error}")
+        name = path[len(REPORT_PATH):] or "index.html"
+        body = self._files.get(name)
+        if body is None:
+            return 404, TEXT, _text(f"the report has no page {name}: its index is at {REPORT_PATH}")
+        return 200, self.TYPES.get(Path(name).suffix, "application/octet-stream"), body
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -589,6 +622,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._graph(params, head)
         elif url.path == "/stored-query" and not self.app.page_note:
             self._stored(params, head)
+        elif url.path == REPORT_PATH.rstrip("/"):
+            self.send_response(301)
+            self.send_header("Location", REPORT_PATH)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif url.path.startswith(REPORT_PATH):
+            self._send(*self.app.report.get(url.path), head=head)
         elif url.path in self.app.assets:
             self._send(200, *self.app.assets[url.path], head=head)
         elif url.path == "/" and self.app.page_note:
@@ -596,7 +636,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                                         "endpoint is at /query"), head=head)
         else:
             self._send(404, TEXT, _text(f"nothing at {url.path}: the query page is at /, the SPARQL endpoint at "
-                                        "/query"), head=head)
+                                        f"/query, the report at {REPORT_PATH}"), head=head)
 
     def do_GET(self) -> None:
         self._read(head=False)
@@ -851,6 +891,7 @@ def run(store: Path, host: str = "127.0.0.1", port: int = 7878, timeout: float =
             assets["/stored-queries.json"] = ("application/json", project_page.catalogue_json())
         server.app = _App(pool, float(timeout), cors, assets, page_note, quiet or json_line, hosts)
         server.app.union = union
+        server.app.report = _Report(store.parent)
         base = f"http://{url_host(host)}:{server.server_address[1]}/"
         described = store.parent / "export" / "void.ttl"
         if described.is_file():  # the dataset description, with this endpoint, at the place VoID names

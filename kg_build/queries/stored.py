@@ -30,7 +30,7 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,7 @@ from kg_build.queries import guard
 __all__ = [
     "PARAM_TYPES", "INTEGER", "DECIMAL", "BOOLEAN", "XSD_DATE", "IRI_CHARS", "DATE",
     "DEFAULT_TIMEOUT", "PREFIXES", "IRI_SCHEMES", "QueryError", "Param", "StoredQuery",
-    "parse_header", "load_query", "catalogue", "get", "adhoc", "from_text", "parse_param",
+    "parse_header", "load_query", "catalogue", "get", "adhoc", "from_text", "unordered", "parse_param",
     "expand_iri", "bind", "Result", "GraphResult", "BooleanResult", "Answer", "check_query", "run_local",
     "select_local", "run_local_with_deadline", "labels_query", "labels_from",
     "values_block", "with_values", "run_endpoint", "run_rdflib", "parse_param_args", "short_form", "text_table",
@@ -176,6 +176,19 @@ def adhoc(path: Path) -> StoredQuery:
     except QueryError:
         return StoredQuery(path.stem, path, text, path.stem, "", (), (), (), "", None,
                            bool(re.search(r"\bORDER\s+BY\b", text, re.I)))
+
+
+_FINAL_ORDER = re.compile(r"\}(\s*)ORDER\s+BY\b[^{}]*$", re.I)
+
+
+def unordered(q: StoredQuery) -> StoredQuery:
+    """The query without its final ORDER BY clause: the same rows, in the engine's order, for a reader
+    that groups them itself (sorting tens of thousands of rows takes pyoxigraph seconds). A query whose
+    final clauses hold LIMIT or OFFSET is returned unchanged, as its rows depend on the order."""
+    tail = _FINAL_ORDER.search(q.text)
+    if tail is None or re.search(r"\b(LIMIT|OFFSET)\b", tail.group(0), re.I):
+        return q
+    return replace(q, text=q.text[:tail.start()] + "}\n", ordered=False)
 
 
 def from_text(text: str, name: str = "query") -> StoredQuery:

@@ -53,6 +53,13 @@ class PartialDate:
         """The first day of the period (for plotting on a time axis)."""
         return dt.date(self.year, self.month or 1, 1)
 
+    @property
+    def end(self) -> dt.date:
+        """The first day after the period (an exclusive end, for drawing it as a span)."""
+        if not self.month:
+            return dt.date(self.year + 1, 1, 1)
+        return dt.date(self.year + self.month // 12, self.month % 12 + 1, 1)
+
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}" if self.month else f"{self.year:04d}"
 
