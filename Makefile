@@ -21,6 +21,7 @@ demo: install
 	@echo
 	@echo "In which cases did a carer have a prior conviction, and did children's social care know?"
 	$(BIN)/sgkg query run find-prior-convictions
+	$(BIN)/sgkg report
 
 ## Lint, type-check and run the whole test suite (CI runs this).
 test: install lint
@@ -68,4 +69,4 @@ generate: install
 	$(BIN)/python -m kg_build.devtools.codegen
 
 clean:
-	rm -rf build .pytest_cache
+	rm -rf build report .pytest_cache

@@ -37,12 +37,12 @@ def corpus(n: int) -> Path:
     return src
 
 
-def timed_build(src: Path, out: Path, *extra: str) -> dict:
-    """`sgkg build --json` in a child process: its summary, wall time and peak RSS (MiB) of that child
-    and its workers (os.wait4 gives the rusage of the one child waited for, not a maximum over all
-    children so far, as RUSAGE_CHILDREN would)."""
+def timed_sgkg(*args: str) -> tuple[dict, float, float]:
+    """`sgkg ARGS --json` in a child process: its JSON summary, wall time (s) and peak RSS (MiB) of that
+    child and its workers (os.wait4 gives the rusage of the one child waited for, not a maximum over
+    all children so far, as RUSAGE_CHILDREN would)."""
     t = time.perf_counter()
-    p = subprocess.Popen([sys.executable, "-m", "kg_build.cli", "build", str(src), "--out", str(out), "--json", *extra],
+    p = subprocess.Popen([sys.executable, "-m", "kg_build.cli", *args, "--json"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
     stdout, stderr = [], []
     import threading
@@ -57,12 +57,24 @@ def timed_build(src: Path, out: Path, *extra: str) -> dict:
     p.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - t
     if p.returncode != 0:
-        raise RuntimeError(f"build failed: {stderr[0].decode()[-2000:]}")
-    summary = json.loads(stdout[0])
-    peak = usage.ru_maxrss / 1024
-    return {"wall_s": round(wall, 2), "peak_rss_mib": round(peak, 1), "triples": summary["triples"],
+        raise RuntimeError(f"sgkg {args[0]} failed: {stderr[0].decode()[-2000:]}")
+    return json.loads(stdout[0]), round(wall, 2), round(usage.ru_maxrss / 1024, 1)
+
+
+def timed_build(src: Path, out: Path, *extra: str) -> dict:
+    """`sgkg build` of `src` into `out`: wall time, peak RSS and the build's own timings."""
+    summary, wall, peak = timed_sgkg("build", str(src), "--out", str(out), *extra)
+    return {"wall_s": wall, "peak_rss_mib": peak, "triples": summary["triples"],
             "rebuilt": summary["rebuilt"], "store_update": summary.get("store_update"),
             "timings": summary["timings"]}
+
+
+def timed_report(out: Path, n: int) -> dict:
+    """`sgkg report` of the build `out`: wall time, peak RSS, pages and the size of the site."""
+    site = WORK / f"report-{n}"
+    summary, wall, peak = timed_sgkg("report", "--build", str(out), "--out", str(site))
+    size = sum(f.stat().st_size for f in site.rglob("*") if f.is_file())
+    return {"wall_s": wall, "peak_rss_mib": peak, "pages": summary["pages"], "site_mib": round(size / 2**20, 1)}
 
 
 def query_latency(store_dir: Path, repeat: int, budget_s: float = 30.0) -> dict:
@@ -172,6 +184,7 @@ def run_size(n: int, repeat: int, naive_max: int, naive_timeout: float = 900, pa
     res = {"size": n, "full": timed_build(src, out), **rebuilds(src, out, n)}
     if partial is not None:  # the builds are kept even if the query runs are stopped
         partial.write_text(json.dumps(res, indent=2, sort_keys=True) + "\n")
+    res["report"] = timed_report(out, n)
     res["queries"] = query_latency(out / "store", repeat)
     if n <= naive_max:
         res["naive"] = naive_in_child(src, naive_timeout)
@@ -234,6 +247,9 @@ def main() -> int:
     ap.add_argument("--naive-timeout", type=float, default=900, help="seconds before the naive run is stopped")
     ap.add_argument("--out", type=Path, default=HERE / "results")
     ap.add_argument("--naive-only", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--report-only", action="store_true",
+                    help="measure `sgkg report` again on each size's build (built first if it is not there), "
+                         "keeping the rest of the size's results file")
     ap.add_argument("--builds-only", action="store_true",
                     help="measure the full build and the rebuilds again, keeping the query and naive results "
                          "of the size's results file (for a change to the build that leaves its output as it was)")
@@ -242,6 +258,17 @@ def main() -> int:
         print(json.dumps(naive(args.naive_only)))
         return 0
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.report_only:
+        for n in args.sizes:
+            path = args.out / f"{n}.json"
+            r = json.loads(path.read_text()) if path.exists() else {"size": n}
+            out = WORK / f"build-{n}"
+            if not (out / "manifest.json").exists():
+                timed_build(corpus(n), out)
+            r["report"] = {**timed_report(out, n), "machine": machine()}
+            path.write_text(json.dumps(r, indent=2, sort_keys=True) + "\n")
+            print(n, r["report"], flush=True)
+        return 0
     if args.builds_only:
         for n in args.sizes:
             path = args.out / f"{n}.json"

@@ -46,3 +46,11 @@ def test_a_wheel_installed_elsewhere_builds_the_same_exports(tmp_path, data_buil
     listed = subprocess.run([str(env_dir / "bin" / "sgkg"), "query", "list", "--json"], cwd=elsewhere, env=env,
                             check=True, capture_output=True, text=True).stdout
     assert len(listed) > 1000 and "cases/list-reviews" in listed
+    # the report's templates and scripts ship too: the installed copy writes the same pages
+    site = tmp_path / "report"
+    r = subprocess.run([str(env_dir / "bin" / "sgkg"), "report", "--build", str(out), "--out", str(site), "-q"],
+                       cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert {p.relative_to(site).as_posix() for p in site.rglob("*.js")} == {"assets/plotly.min.js",
+                                                                            "assets/report.js"}
+    assert len(list((site / "reviews").glob("*.html"))) == len(list((ROOT / "data" / "reviews").glob("*.yaml")))
