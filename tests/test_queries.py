@@ -20,14 +20,6 @@ NAMES = sorted(n for n in CATALOGUE if not n.startswith("qc/"))
 QC = sorted(n for n in CATALOGUE if n.startswith("qc/"))
 
 
-@pytest.fixture(scope="module")
-def fixture_build(tmp_path_factory):
-    out = tmp_path_factory.mktemp("qfix") / "build"
-    r = build.build([DATA / "valid", DATA / "queries"], out, jobs=2)
-    assert r.ok, [str(p) for p in r.problems]
-    return out
-
-
 #: the reviews of data/ whose expected answers are written by hand (tests/queries/expected/data/): the
 #: six reviews checked claim by claim against their sources. The rest of data/ is pinned by
 #: tests/test_data.py and checked here by both engines agreeing.

@@ -20,23 +20,13 @@ from browsing import chromium, console_errors, requested, wait
 
 from kg_build import queries
 from kg_build.cli import main
-from kg_build.pipeline import builder
 from kg_build.problems import SgkgError
 from kg_build.publish import serve
 from kg_build.queries.values import PartialDate
 from kg_build.report import data, site
 from kg_build.store import open_store
 
-DATA = Path(__file__).parent / "data"
 GAMMA = "https://w3id.org/sgkg/id/review/fixturebury-2017-child-f"  # tests/data/queries/fixture-gamma.yaml
-
-
-@pytest.fixture(scope="module")
-def fixture_build(tmp_path_factory):
-    out = tmp_path_factory.mktemp("report") / "build"
-    r = builder.build([DATA / "valid", DATA / "queries"], out, jobs=2)
-    assert r.ok, [str(p) for p in r.problems]
-    return out
 
 
 @pytest.fixture(scope="module")
