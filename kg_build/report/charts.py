@@ -22,6 +22,7 @@ HEAT = [[0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], 
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
 #: at most this many rows or columns on a chart; the table beside it holds every row
 MAX_CATEGORIES = 30
+SANKEY_SIDE = 12  # agency types drawn by name on each side of the Sankey diagram
 
 
 @dataclass
@@ -172,18 +173,31 @@ def outcomes_by_age(result: Result) -> Chart:
 
 def sharing_failures(result: Result) -> Chart:
     recs = [r for r in result.records(labels=False) if r.get("case") is None]  # the totals rows
-    holders = [f"{_party(r['holderKind'], r.get('holderTypeLabel'))} (held)" for r in recs]
-    needers = [f"{_party(r['recipientKind'], r.get('recipientTypeLabel'))} (needed)" for r in recs]
-    nodes = list(dict.fromkeys(holders)) + list(dict.fromkeys(needers))
+    held = [_party(r["holderKind"], r.get("holderTypeLabel")) for r in recs]
+    needed = [_party(r["recipientKind"], r.get("recipientTypeLabel")) for r in recs]
+    # the busiest sides drawn by name, the rest pooled, so that 1,000 reviews stay readable
+    keep_held: Counter[str] = Counter()
+    keep_needed: Counter[str] = Counter()
+    for h, n, r in zip(held, needed, recs):
+        keep_held[h] += int(r["failures"])
+        keep_needed[n] += int(r["failures"])
+    shown_held, shown_needed = set(_ranked(keep_held, SANKEY_SIDE)), set(_ranked(keep_needed, SANKEY_SIDE))
+    links: Counter = Counter()
+    for h, n, r in zip(held, needed, recs):
+        links[(f"{h if h in shown_held else 'other agency types'} (held)",
+               f"{n if n in shown_needed else 'other agency types'} (needed)")] += int(r["failures"])
+    nodes = list(dict.fromkeys(h for h, _ in links)) + list(dict.fromkeys(n for _, n in links))
     index = {n: i for i, n in enumerate(nodes)}
+    note = " ".join(filter(None, [_limited(len(shown_held), len(keep_held), "holders"),
+                                  _limited(len(shown_needed), len(keep_needed), "intended recipients")]))
     figure = {"data": [{"type": "sankey", "arrangement": "snap",
                         "node": {"label": nodes, "pad": 12, "thickness": 14,
                                  "color": [PALETTE[0] if n.endswith("(held)") else PALETTE[1] for n in nodes]},
-                        "link": {"source": [index[h] for h in holders], "target": [index[n] for n in needers],
-                                 "value": [int(r["failures"]) for r in recs], "color": "rgba(0,114,178,0.25)"}}],
+                        "link": {"source": [index[h] for h, _ in links], "target": [index[n] for _, n in links],
+                                 "value": list(links.values()), "color": "rgba(0,114,178,0.25)"}}],
               "layout": {"title": {"text": "Information not shared: who held it \u2192 who needed it", "x": 0,
                                    "xanchor": "left"},
-                         "font": FONT, "height": max(360, 26 * max(len(set(holders)), len(set(needers))) + 120),
+                         "font": FONT, "height": max(360, 30 * max(len(shown_held), len(shown_needed)) + 160),
                          "margin": {"l": 10, "r": 10, "t": 60, "b": 10}}}
     rows = [[_party(r["holderKind"], r.get("holderTypeLabel")), _party(r["recipientKind"], r.get("recipientTypeLabel")),
              r["failures"], r["cases"]] for r in recs]
@@ -192,7 +206,8 @@ def sharing_failures(result: Result) -> Chart:
                  "Each band is the number of information-sharing failures in which an agency of one type (left) "
                  "held information that one of another type (right) needed and did not receive; the totals "
                  "rows of the query.", figure,
-                 ["held by", "needed by", "failures", "cases"], rows)
+                 ["held by", "needed by", "failures", "cases"], rows, note.replace("with the most", "with the most "
+                                                                                    "failures (the rest pooled)"))
 
 
 def systemic_by_area(result: Result) -> Chart:
