@@ -9,17 +9,32 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
 from kg_build import __version__, resources
-from kg_build.model import iris
+from kg_build.model import iris, rdfio
 
 
 def _parse(files: list[Path]) -> Graph:
+    """The Turtle files in one rdflib graph, with their prefixes bound. pyoxigraph parses them (strictly,
+    and 30 times faster than rdflib's parser: 0.34 s of the vocabularies was most of a one-review
+    rebuild); the triples are then added to the rdflib graph the rest of the code reads."""
     g = Graph()
+    terms: dict = {}
+
+    def term(t):
+        n = terms.get(t)
+        if n is None:
+            n = terms[t] = rdfio.rdflib_term(t)
+        return n
+
     for f in files:
-        g.parse(f, format="turtle")
+        parser = ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)
+        g.addN((term(q.subject), term(q.predicate), term(q.object), g) for q in parser)
+        for prefix, namespace in parser.prefixes.items():
+            g.bind(prefix, namespace, override=False)
     return g
 
 
