@@ -12,6 +12,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -99,99 +100,117 @@ SPDX = "http://spdx.org/rdf/terms#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 
 
-def _distribution(name: str):
-    from rdflib import URIRef
-
-    return URIRef(f"{DATASET_GRAPH}/distribution/{name}")
+def _distribution(name: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{DATASET_GRAPH}/distribution/{name}")
 
 
-def description(reviews, shared: list, support_triples: int):
-    """The DCAT/VoID description of the built dataset (an rdflib Graph), as it goes into its own named
-    graph (DATASET_GRAPH) in the store, the dataset exports and a push: the dataset with its licence,
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_DCTERMS = "http://purl.org/dc/terms/"
+_FOAF = "http://xmlns.com/foaf/0.1/"
+_OWL = "http://www.w3.org/2002/07/owl#"
+PREFIXES = {"dcat": DCAT, "void": VOID, "spdx": SPDX, "sd": SD, "dcterms": _DCTERMS, "foaf": _FOAF, "owl": _OWL,
+            "xsd": _XSD}
+
+
+def _integer(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=ox.NamedNode(_XSD + "integer"))
+
+
+def description(reviews, shared: list, support_triples: int) -> list[ox.Triple]:
+    """The DCAT/VoID description of the built dataset, as it goes into its own named graph
+    (DATASET_GRAPH) in the store, the dataset exports and a push: the dataset with its licence,
     version, publisher, date of last change (the latest annotation or verification), class partitions,
     one void:subset a review graph with its triple count, and each export as a dcat:Distribution with
     its media type, access URL and triple count. The size and checksum of each file are in void.ttl
-    only: the dataset exports hold this graph, so they cannot hold their own checksums."""
-    from rdflib import BNode, Graph, Literal, URIRef
-    from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, XSD
+    only: the dataset exports hold this graph, so they cannot hold their own checksums.
 
-    g = Graph()
-    for prefix, ns in (("dcat", DCAT), ("void", VOID), ("spdx", SPDX), ("sd", SD), ("dcterms", str(DCTERMS)),
-                       ("foaf", str(FOAF)), ("owl", str(OWL)), ("xsd", str(XSD))):
-        g.bind(prefix, ns)
-    d = URIRef(DATASET_GRAPH)
-    dcat, void = (lambda x: URIRef(DCAT + x)), (lambda x: URIRef(VOID + x))
+    Written as pyoxigraph triples: at 10,000 reviews it is some 50,000 triples, rebuilt by every build
+    (a one-review edit too), which rdflib made a second of work."""
+    N = ox.NamedNode  # noqa: N806 - short, as in the RDF it writes
+    a = N("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    d = N(DATASET_GRAPH)
+    dcat, void, dcterms = (lambda x: N(DCAT + x)), (lambda x: N(VOID + x)), (lambda x: N(_DCTERMS + x))
+    out: list[ox.Triple] = []
+    add = out.append
     review_triples = sum(r.parts.triples for r in reviews)
-    g.add((d, RDF.type, dcat("Dataset")))
-    g.add((d, RDF.type, void("Dataset")))
-    g.add((d, DCTERMS.title, Literal("Safeguarding Review Knowledge Graph", lang="en")))
-    g.add((d, DCTERMS.description, Literal("Child safeguarding case reviews published in England, annotated "
-                                           "and mapped to the sgkg ontology: one named graph a review.", lang="en")))
-    g.add((d, DCTERMS.license, URIRef(LICENSE)))
-    g.add((d, OWL.versionInfo, Literal(__version__)))
-    g.add((d, dcat("version"), Literal(__version__)))
-    publisher = URIRef(f"{DATASET_GRAPH}/publisher")
-    g.add((d, DCTERMS.publisher, publisher))
-    g.add((publisher, RDF.type, FOAF.Organization))
-    g.add((publisher, FOAF.name, Literal("Safeguarding Review Knowledge Graph project", lang="en")))
+    add(ox.Triple(d, a, dcat("Dataset")))
+    add(ox.Triple(d, a, void("Dataset")))
+    add(ox.Triple(d, dcterms("title"), ox.Literal("Safeguarding Review Knowledge Graph", language="en")))
+    add(ox.Triple(d, dcterms("description"), ox.Literal(
+        "Child safeguarding case reviews published in England, annotated and mapped to the sgkg ontology: one "
+        "named graph a review.", language="en")))
+    add(ox.Triple(d, dcterms("license"), N(LICENSE)))
+    add(ox.Triple(d, N(_OWL + "versionInfo"), ox.Literal(__version__)))
+    add(ox.Triple(d, dcat("version"), ox.Literal(__version__)))
+    publisher = N(f"{DATASET_GRAPH}/publisher")
+    add(ox.Triple(d, dcterms("publisher"), publisher))
+    add(ox.Triple(publisher, a, N(_FOAF + "Organization")))
+    add(ox.Triple(publisher, N(_FOAF + "name"), ox.Literal("Safeguarding Review Knowledge Graph project",
+                                                           language="en")))
     modified = max((r.parts.modified for r in reviews), default="")
     if modified:
-        g.add((d, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
-    g.add((d, DCTERMS.conformsTo, URIRef(iris.ONTOLOGY_IRI)))
-    g.add((d, DCTERMS.conformsTo, URIRef(iris.ontology_version_iri(__version__))))
-    g.add((d, void("vocabulary"), URIRef(iris.ONTOLOGY)))
-    g.add((d, void("uriSpace"), Literal(iris.ID)))
-    g.add((d, void("triples"), Literal(review_triples, datatype=XSD.integer)))
-    g.add((d, DCTERMS.extent, Literal(f"{len(reviews)} reviews", lang="en")))
+        add(ox.Triple(d, dcterms("modified"), ox.Literal(modified, datatype=N(_XSD + "date"))))
+    add(ox.Triple(d, dcterms("conformsTo"), N(iris.ONTOLOGY_IRI)))
+    add(ox.Triple(d, dcterms("conformsTo"), N(str(iris.ontology_version_iri(__version__)))))
+    add(ox.Triple(d, void("vocabulary"), N(iris.ONTOLOGY)))
+    add(ox.Triple(d, void("uriSpace"), ox.Literal(iris.ID)))
+    add(ox.Triple(d, void("triples"), _integer(review_triples)))
+    add(ox.Triple(d, dcterms("extent"), ox.Literal(f"{len(reviews)} reviews", language="en")))
     for cls, n in _class_counts(reviews, shared).items():
-        part = BNode(f"class-{hashlib.sha256(cls.encode()).hexdigest()[:16]}")
-        g.add((d, void("classPartition"), part))
-        g.add((part, void("class"), URIRef(cls)))
-        g.add((part, void("entities"), Literal(n, datatype=XSD.integer)))
+        part = ox.BlankNode(f"class-{hashlib.sha256(cls.encode()).hexdigest()[:16]}")
+        add(ox.Triple(d, void("classPartition"), part))
+        add(ox.Triple(part, void("class"), N(cls)))
+        add(ox.Triple(part, void("entities"), _integer(n)))
+    dataset_type, sd_name, triples = void("Dataset"), N(SD + "name"), void("triples")
     for r in reviews:
-        subset = URIRef(f"{DATASET_GRAPH}/graph/{r.review_id}")
-        g.add((d, void("subset"), subset))
-        g.add((subset, RDF.type, void("Dataset")))
-        g.add((subset, URIRef(SD + "name"), URIRef(r.parts.review)))
-        g.add((subset, void("triples"), Literal(r.parts.triples, datatype=XSD.integer)))
+        subset = N(f"{DATASET_GRAPH}/graph/{r.review_id}")
+        add(ox.Triple(d, void("subset"), subset))
+        add(ox.Triple(subset, a, dataset_type))
+        add(ox.Triple(subset, sd_name, N(r.parts.review)))
+        add(ox.Triple(subset, triples, _integer(r.parts.triples)))
     for f in FORMATS.values():
         dist = _distribution(f.filename)
-        g.add((d, dcat("distribution"), dist))
-        g.add((dist, RDF.type, dcat("Distribution")))
-        g.add((dist, DCTERMS.title, Literal(f.filename)))
-        g.add((dist, dcat("mediaType"), URIRef(f"https://www.iana.org/assignments/media-types/{f.media_type}")))
-        g.add((dist, dcat("accessURL"), d))
+        add(ox.Triple(d, dcat("distribution"), dist))
+        add(ox.Triple(dist, a, dcat("Distribution")))
+        add(ox.Triple(dist, dcterms("title"), ox.Literal(f.filename)))
+        add(ox.Triple(dist, dcat("mediaType"), N(f"https://www.iana.org/assignments/media-types/{f.media_type}")))
+        add(ox.Triple(dist, dcat("accessURL"), d))
     # what each file holds: the dataset exports hold this graph too, with the void:triples added below
     merged = sum(r.parts.triples - len(r.parts.shared) for r in reviews) + len(shared)
-    dataset = review_triples + support_triples + len(g) + len(FORMATS)
+    dataset = review_triples + support_triples + len(set(out)) + len(FORMATS)
     for f in FORMATS.values():
         count = dataset if f.scope == DATASET else merged
-        g.add((_distribution(f.filename), void("triples"), Literal(count, datatype=XSD.integer)))
-    return g
+        add(ox.Triple(_distribution(f.filename), triples, _integer(count)))
+    return sorted(set(out), key=str)
 
 
-def description_nquads(graph) -> bytes:
-    """The description graph as canonical N-Quads in its named graph."""
-    from rdflib import URIRef
+def description_nquads(triples: list[ox.Triple]) -> bytes:
+    """The description as sorted N-Quads in its named graph. Its blank nodes (class partitions) are
+    labelled from their class, so the same build gives the same bytes without a canonical relabelling."""
+    from kg_build.model import rdfio
+
+    graph = ox.NamedNode(DATASET_GRAPH)
+    text = rdfio.serialized([ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples],
+                            ox.RdfFormat.N_QUADS)
+    return "".join(line + "\n" for line in sorted(text.decode("utf-8").splitlines()) if line).encode("utf-8")
+
+
+def describe_dataset(triples: list[ox.Triple], files: dict[str, tuple[int, str]]) -> bytes:
+    """void.ttl: the description, and for each export file its download URL (relative: the file
+    beside void.ttl), byte size and SHA-256 checksum (spdx:checksum). Written by rdflib's Turtle
+    serialiser, which groups each subject's statements."""
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import RDF, XSD
 
     from kg_build.model import rdfio
 
-    return rdfio.nquads_text(rdfio.nquads_lines(graph, URIRef(DATASET_GRAPH))).encode("utf-8")
-
-
-def describe_dataset(graph, files: dict[str, tuple[int, str]]) -> bytes:
-    """void.ttl: the description graph, and for each export file its download URL (relative: the file
-    beside void.ttl), byte size and SHA-256 checksum (spdx:checksum)."""
-    from rdflib import BNode, Literal, URIRef
-    from rdflib.namespace import RDF, XSD
-
-    g = graph.__class__()
-    for prefix, ns in graph.namespaces():
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
-    for t in graph:
-        g.add(t)
+    term: Any = rdfio.rdflib_term  # the description holds no RDF 1.2 triple terms
+    g.addN((term(t.subject), term(t.predicate), term(t.object), g) for t in triples)
     for name, (size, digest) in sorted(files.items()):
-        dist = _distribution(name)
+        dist = URIRef(_distribution(name).value)
         g.add((dist, URIRef(DCAT + "byteSize"), Literal(size, datatype=XSD.nonNegativeInteger)))
         checksum = BNode(f"checksum-{digest[:16]}")
         g.add((dist, URIRef(SPDX + "checksum"), checksum))
@@ -201,7 +220,7 @@ def describe_dataset(graph, files: dict[str, tuple[int, str]]) -> bytes:
     text = g.serialize(format="turtle")
     # the download URL of each file is the file itself, beside void.ttl: a relative IRI, resolved by
     # the reader against where it found void.ttl (the description in the store has no download URL)
-    lines = [f"<{_distribution(name)}> <{DCAT}downloadURL> <{name}> ." for name in sorted(files)]
+    lines = [f"<{_distribution(name).value}> <{DCAT}downloadURL> <{name}> ." for name in sorted(files)]
     return (text + "\n" + "\n".join(lines) + "\n").encode("utf-8")
 
 
