@@ -15,6 +15,12 @@ Every code is taken from the concept schemes in ontology/vocab/ (kg_build.ontolo
 which scheme a key takes is read from kg_build.schema and the ontology; nothing is hard-coded but a
 few preferences ("death" for the outcome of most children, core agencies such as police), each used
 only when the vocabulary has that code. A change of the vocabularies changes the corpus.
+
+Shaped like the real corpus: each review takes the section sizes of one annotated review of data/
+(drawn at random: sources, children, family, professionals, agencies, events, risk factors,
+information sharing, missed opportunities, findings, good practice, recommendations, systemic
+factors, legal outcomes, inspections), and its claims cite evidence as data/'s do (nearly every claim,
+1.56 quoted entries a claim, each with its offsets). A change of data/ changes the corpus too.
 """
 from __future__ import annotations
 
@@ -38,10 +44,37 @@ from kg_build.model import ontology  # noqa: E402 (needs ROOT on sys.path, set a
 from kg_build.model import spec as schema  # noqa: E402 (needs ROOT on sys.path, set above)
 
 GENERATOR = "sgkg-benchmark-generator"
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"  # 2: each review's section sizes are those of a review of data/
 GSS_PREFIX = "E06009"  # synthetic: E06009000-E06009999 are not issued GSS codes
 AREAS = 400            # the synthetic areas reviews are spread over (so some share an area)
 FIRST_YEAR, LAST_YEAR = 2010, 2024
+
+
+# -- the shape of the real corpus ---------------------------------------------------------------
+
+SHAPE_KEYS = ("sources", "children", "family", "professionals", "agencies", "events", "risk_factors",
+              "information_sharing", "missed_opportunities", "findings", "good_practice", "recommendations",
+              "systemic_factors", "legal_outcomes", "inspections")
+
+
+@cache
+def shapes(folder: Path = ROOT / "data" / "reviews") -> tuple[dict[str, int], ...]:
+    """How many entries each section has in each annotated review of data/ (risk factors counted over
+    persons and children; family members are the persons without an agency, professionals those with
+    one). Each synthetic review takes the sizes of one of them, drawn at random, so the corpus has the
+    real one's sizes and their correlations (a long chronology with many missed opportunities)."""
+    out = []
+    for f in sorted(folder.glob("*.yaml")):
+        d = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        persons = d.get("persons") or []
+        s = {k: len(d.get(k) or []) for k in SHAPE_KEYS}
+        s["professionals"] = sum(1 for p in persons if p.get("agency"))
+        s["family"] = len(persons) - s["professionals"]
+        s["risk_factors"] = sum(len(x.get("risk_factors") or []) for x in [*persons, *(d.get("children") or [])])
+        out.append(s)
+    if not out:
+        raise SystemExit(f"no annotated reviews in {folder}: the corpus takes its sizes from them")
+    return tuple(out)
 
 
 # -- vocabularies --------------------------------------------------------------------------------
@@ -185,12 +218,21 @@ SENTENCES = ("two years' imprisonment", "a suspended sentence", "a community ord
              "nine years' imprisonment")
 
 
-def _evidence(rng: random.Random, sources: list[str], quote_p: float = 0.8):
-    src = sources[0] if len(sources) == 1 or rng.random() < 0.7 else rng.choice(sources)
-    ev = Flow(source=src)
-    if rng.random() < quote_p:
-        ev["quote"] = rng.choice(QUOTES)
-    return ev
+def _evidence(rng: random.Random, sources: list[str], quote_p: float = 1.0):
+    """A claim's evidence as the reviews of data/ have it: one entry, or two or three (1.56 a claim
+    there), each with a quote (every entry there has one) unless `quote_p` says otherwise."""
+    entries = []
+    quotes = rng.sample(QUOTES, min(len(QUOTES), 3))
+    for j in range(rng.choices((1, 2, 3), weights=(55, 35, 10))[0]):
+        src = sources[0] if len(sources) == 1 or rng.random() < 0.7 else rng.choice(sources)
+        ev = Flow(source=src)
+        if rng.random() < quote_p:  # with where it stands in the source's text, as data/ records it
+            ev["quote"] = quotes[j]
+            ev["start"] = rng.randrange(200_000)
+            ev["end"] = ev["start"] + len(quotes[j])
+        if ev not in entries:
+            entries.append(ev)
+    return entries[0] if len(entries) == 1 else entries
 
 
 def _sample(rng: random.Random, pool, lo: int, hi: int) -> list:
@@ -209,6 +251,7 @@ def review_tree(index: int, seed: int) -> dict:
     """The annotation of review `index` of the corpus of `seed`, as plain Python data."""
     rng = random.Random(f"sgkg-benchmark:{seed}:{index}")
     tag = f"{index:04d}"
+    size = rng.choice(shapes())
 
     # -- review, dates
     year = rng.randint(FIRST_YEAR, LAST_YEAR)
@@ -255,7 +298,7 @@ def review_tree(index: int, seed: int) -> dict:
     # -- sources
     src_types = codes("sources.type")
     sources = []
-    for j in range(rng.choices((1, 2), weights=(60, 40))[0]):
+    for j in range(max(1, size["sources"])):
         stype = present("sources.type", "review-report")[0] if j == 0 and present(
             "sources.type", "review-report") and rng.random() < 0.6 else rng.choice(src_types)
         s = {"id": f"s{j + 1}", "type": stype,
@@ -265,6 +308,8 @@ def review_tree(index: int, seed: int) -> dict:
         else:
             s["not_stated"] = FlowList(["publisher"])
         s["published"] = when(published_day + dt.timedelta(days=j * rng.randint(0, 30)), "day")
+        s["role"] = rng.choice(codes("sources.role"))
+        s["sha256"] = f"{rng.getrandbits(256):064x}"  # of a text that does not exist: the quotes' offsets refer to it
         if rng.random() < 0.9:
             s["coverage"] = rng.choice(codes("sources.coverage"))
         else:
@@ -278,7 +323,7 @@ def review_tree(index: int, seed: int) -> dict:
     core = present("agencies.type", "childrens-social-care", "police", "gp-practice", "health-visiting",
                    "school", "hospital", "midwifery", "emergency-department", "probation",
                    "adult-mental-health-service", "substance-misuse-service", "housing-service")
-    n_agencies = rng.randint(4, 12)
+    n_agencies = max(2, size["agencies"])
     chosen = [c for c in core[:4] if rng.random() < 0.85]
     chosen += [c for c in core[4:] if rng.random() < 0.3]
     while len(chosen) < n_agencies:
@@ -305,9 +350,9 @@ def review_tree(index: int, seed: int) -> dict:
     deaths = present("children.outcome.type", "death")
     harms = codes("children.outcome.harm")
     children = []
-    n_children = rng.choices((1, 2, 3), weights=(75, 20, 5))[0]
+    n_children = min(6, max(1, size["children"]))  # a case has a child: a review withholding it gives 1
     for j in range(n_children):
-        letter = "abc"[j]
+        letter = "abcdef"[j]
         c: dict = {"id": f"child-{letter}", "as": f"Child {tag}-{letter.upper()}",
                    "sex": rng.choice(stated_sexes) if rng.random() < 0.95 else rng.choice(sexes)}
         band = rng.choices(("infant", "pre-school", "primary", "secondary"), weights=(45, 20, 15, 20))[0]
@@ -352,7 +397,11 @@ def review_tree(index: int, seed: int) -> dict:
     factors = codes("persons.risk_factors.factor")
     persons, risk_factors = [], []  # risk_factors: (id, known_to, not_known_to)
     family = []
-    for j in range(rng.randint(3, 8)):
+    n_family = max(size["family"], 1 if size["risk_factors"] or size["legal_outcomes"] else 0)
+    per_person = [0] * n_family
+    for _ in range(size["risk_factors"]):  # the review's risk factors, each for one family member
+        per_person[rng.randrange(n_family)] += 1
+    for j in range(n_family):
         pid = f"adult-{j + 1}"
         rel = rng.choice(relations)
         p: dict = {"id": pid, "as": f"Adult {tag}-{j + 1}", "relation": rel,
@@ -360,7 +409,7 @@ def review_tree(index: int, seed: int) -> dict:
         if rng.random() < 0.8:
             p["sex"] = _sex_of(rel, stated_sexes, rng)
         rfs = []
-        for factor in _sample(rng, factors, 1, 4):
+        for factor in _sample(rng, factors, per_person[j], per_person[j]):
             r: dict = {"factor": factor}
             shuffled = rng.sample(aids, len(aids))
             n_known = rng.randint(0, min(3, len(aids)))
@@ -380,13 +429,14 @@ def review_tree(index: int, seed: int) -> dict:
             r["evidence"] = _evidence(rng, sids)
             rfs.append(r)
             risk_factors.append((f"{pid}-{factor}", r.get("known_to", []), r.get("not_known_to", [])))
-        p["risk_factors"] = rfs
+        if rfs:
+            p["risk_factors"] = rfs
         persons.append(p)
         family.append(pid)
     roles = codes("persons.role")
     levels = codes("persons.experience")
     professionals = []
-    for j in range(rng.randint(0, 3)):
+    for j in range(size["professionals"]):
         p = Flow(id=f"worker-{j + 1}", **{"as": f"Practitioner {tag}-{j + 1}"}, agency=rng.choice(aids),
                  role=rng.choice(roles))
         if rng.random() < 0.5:
@@ -400,7 +450,8 @@ def review_tree(index: int, seed: int) -> dict:
         review["reviewer"] = "reviewer"
     # the review's keys in the documented order (reviewer is known only now)
     tree["review"] = review = {k.name: review[k.name] for k in _key("review")[1].keys if k.name in review}
-    tree["persons"] = persons
+    if persons:
+        tree["persons"] = persons
     tree["agencies"] = agencies
 
     # -- events: chronological; the last is the incident
@@ -408,7 +459,7 @@ def review_tree(index: int, seed: int) -> dict:
     incident_types = present("events.type", "death-of-child", "harm-incident")
     ordinary = [t for t in event_types if t not in incident_types and not t.startswith("review-")]
     observed = codes("events.observed")
-    n_events = rng.randint(5, 20)
+    n_events = max(1, size["events"])  # the last is the incident
     span = (incident_day - start_day).days
     days = sorted(start_day + dt.timedelta(days=rng.randrange(span)) for _ in range(n_events - 1))
     events = []
@@ -442,8 +493,8 @@ def review_tree(index: int, seed: int) -> dict:
         if rng.random() < 0.1:
             e["date_text"] = rng.choice(WHEN_WORDS)
         e["summary"] = f"{label('events.type', etype)}: {rng.choice(EVENT_NOTES)}."
-        if rng.random() < 0.5:
-            e["evidence"] = _evidence(rng, sids, 0.6)
+        if rng.random() < 0.97:  # as in data/: nearly every claim cites its evidence
+            e["evidence"] = _evidence(rng, sids)
         events.append(e)
     inc_type = (incident_types[0] if any(c["outcome"]["type"] in deaths for c in children) else
                 incident_types[-1]) if incident_types else rng.choice(event_types)
@@ -458,7 +509,8 @@ def review_tree(index: int, seed: int) -> dict:
     # -- information sharing: about risk factors some agencies knew and others did not
     shareable = [rf for rf in risk_factors if rf[1] and rf[2]]
     info = []
-    for j, (rfid, known, unknown) in enumerate(_sample(rng, shareable, 0, 3)):
+    n_info = size["information_sharing"]
+    for j, (rfid, known, unknown) in enumerate(_sample(rng, shareable, n_info, n_info)):
         held = rng.choice(known)
         info.append({"id": f"is{j + 1}", "held_by": held, "not_shared_with": FlowList(_sample(rng, unknown, 1, 2)),
                      "about": rfid, "summary": f"{label('agencies.type', _type_of(agencies, held))} did not "
@@ -469,7 +521,7 @@ def review_tree(index: int, seed: int) -> dict:
     # -- missed opportunities
     mo_types = codes("missed_opportunities.type")
     mos = []
-    for j in range(rng.randint(3, 10)):
+    for j in range(size["missed_opportunities"]):
         m: dict = {"id": f"mo{j + 1}", "type": rng.choice(mo_types) if rng.random() < 0.8
                    else FlowList(_sample(rng, mo_types, 2, 2))}
         related = _sample(rng, prior, 1, 2) if rng.random() < 0.92 else []
@@ -485,34 +537,36 @@ def review_tree(index: int, seed: int) -> dict:
             m["not_stated"] = FlowList(["events"])
         first = m["type"] if isinstance(m["type"], str) else m["type"][0]
         m["summary"] = f"{label('missed_opportunities.type', first)}."
-        m["evidence"] = _evidence(rng, sids, 0.9)
+        m["evidence"] = _evidence(rng, sids)
         mos.append(m)
-    tree["missed_opportunities"] = mos
+    if mos:
+        tree["missed_opportunities"] = mos
 
     # -- findings, good practice, recommendations
     themes = codes("findings.themes")
     findings = []
-    for j in range(rng.randint(2, 6)):
+    for j in range(size["findings"]):
         th = _sample(rng, themes, 1, 3)
         f: dict = {"id": f"f{j + 1}", "themes": FlowList(th),
                    "summary": f"Finding on {label('findings.themes', th[0]).lower()}."}
-        if rng.random() < 0.4:
+        if rng.random() < 0.4 and prior:
             f["events"] = FlowList(e["id"] for e in sorted(_sample(rng, prior, 1, 3), key=prior.index))
-        f["evidence"] = _evidence(rng, sids, 0.9)
+        f["evidence"] = _evidence(rng, sids)
         findings.append(f)
-    tree["findings"] = findings
+    if findings:
+        tree["findings"] = findings
     gp_themes = codes("good_practice.themes")
     good = []
-    for j in range(rng.choices((0, 1, 2), weights=(50, 35, 15))[0]):
+    for j in range(size["good_practice"]):
         g = {"id": f"gp{j + 1}", "themes": FlowList(_sample(rng, gp_themes, 1, 2)),
              "agency": FlowList(_sample(rng, aids, 1, 2)), "summary": "Practitioners worked well together.",
-             "evidence": _evidence(rng, sids, 0.5)}
+             "evidence": _evidence(rng, sids)}
         good.append(g)
     if good:
         tree["good_practice"] = good
     statuses = codes("recommendations.status")
     recs = []
-    for j in range(rng.randint(1, 8)):
+    for j in range(size["recommendations"]):
         r: dict = {"id": f"r{j + 1}"}
         th = _sample(rng, themes, 1, 2)
         r["summary"] = f"Agencies should improve {label('recommendations.themes', th[0]).lower()}."
@@ -529,13 +583,15 @@ def review_tree(index: int, seed: int) -> dict:
             r["status"] = rng.choice(statuses)
         if rng.random() < 0.7:
             r["themes"] = FlowList(th)
-        r["evidence"] = _evidence(rng, sids, 0.5)
+        r["evidence"] = _evidence(rng, sids)
         recs.append(r)
-    tree["recommendations"] = recs
+    if recs:
+        tree["recommendations"] = recs
 
     # -- systemic factors, legal outcomes, inspections
     sfs = []
-    for j, factor in enumerate(_sample(rng, codes("systemic_factors.factor"), 0, 4)):
+    n_sf = size["systemic_factors"]
+    for j, factor in enumerate(_sample(rng, codes("systemic_factors.factor"), n_sf, n_sf)):
         s = {"id": f"sf{j + 1}", "factor": factor}
         if rng.random() < 0.7:
             s["agency"] = FlowList(_sample(rng, aids, 1, 2))
@@ -545,23 +601,23 @@ def review_tree(index: int, seed: int) -> dict:
     if sfs:
         tree["systemic_factors"] = sfs
     los = []
-    for j in range(rng.choices((0, 1, 2), weights=(45, 40, 15))[0]):
+    for j in range(size["legal_outcomes"] if family else 0):
         o: dict = {"id": f"lo{j + 1}", "persons": FlowList(_sample(rng, family, 1, 2)),
                    "offence": FlowList([rng.choice(codes("legal_outcomes.offence"))]),
                    "outcome": rng.choice(codes("legal_outcomes.outcome"))}
         if rng.random() < 0.4:
             o["sentence"] = rng.choice(SENTENCES)
         o["date"] = when(incident_day + dt.timedelta(days=rng.randint(60, 350)), "month")
-        o["evidence"] = _evidence(rng, sids, 0.5)
+        o["evidence"] = _evidence(rng, sids)
         los.append(o)
     if los:
         tree["legal_outcomes"] = los
-    if rng.random() < 0.3:
+    if size["inspections"]:
         target = "local-authority" if "local_authority" in review and rng.random() < 0.6 else rng.choice(aids)
         tree["inspections"] = [Flow(id="i1", inspected=target, inspectorate="the inspectorate (synthetic)",
                                     judgement=rng.choice(codes("inspections.judgement")),
                                     date=when(incident_day - dt.timedelta(days=rng.randint(30, 700)), "month"),
-                                    evidence=_evidence(rng, sids, 0.3))]
+                                    evidence=_evidence(rng, sids))]
     return tree
 
 
