@@ -30,7 +30,7 @@ WORK = Path(os.environ.get("SGKG_BENCH_DIR", "/tmp/sgkg-bench"))
 def corpus(n: int) -> Path:
     import generate
 
-    src = WORK / f"corpus-{n}"
+    src = WORK / f"corpus-{n}-v{generate.GENERATOR_VERSION}"  # a corpus of an older generator is not reused
     if not (src.exists() and len(list(src.glob("*.yaml"))) == n):
         shutil.rmtree(src, ignore_errors=True)
         generate.generate(n, 1, src)
