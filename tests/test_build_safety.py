@@ -117,10 +117,35 @@ def test_a_damaged_cache_file_is_rebuilt(tmp_path, src, built, damage):
         victim.unlink()
     else:
         victim.write_text("{not json")
+        # a review's metadata is read from the cache's checked summary of every review; its own file
+        # is read when the summary cannot be used
+        (built / "cache" / build.SUMMARY).unlink()
     f = src / "minimal-review.yaml"  # another review changes, so the exports are written again
     f.write_text(f.read_text().replace("Baby B bulletin", "Baby B learning bulletin"))
     result = build.build([src], built, jobs=1)
     assert result.written and any(victim.name in n for n in result.notices), result.notices
+    fresh = tmp_path / "fresh"
+    build.build([src], fresh, jobs=1)
+    assert tree(built / "export") == tree(fresh / "export")
+    assert tree(built / "cache") == tree(fresh / "cache")
+
+
+@pytest.mark.parametrize("damage", ["flip", "delete", "not-a-dict"])
+def test_a_damaged_summary_of_the_cache_is_ignored(tmp_path, src, built, damage):
+    summary = built / "cache" / build.SUMMARY
+    if damage == "flip":
+        data = summary.read_bytes()
+        summary.write_bytes(data[:50] + bytes([data[50] ^ 1]) + data[51:])
+    elif damage == "delete":
+        summary.unlink()
+    else:  # valid JSON of the wrong shape, with the digest the manifest expects
+        summary.write_text("[]")
+        manifest = json.loads((built / "manifest.json").read_text())
+        manifest["summary_sha256"] = hashlib.sha256(b"[]").hexdigest()
+        (built / "manifest.json").write_text(json.dumps(manifest))
+    f = src / "minimal-review.yaml"
+    f.write_text(f.read_text().replace("Baby B bulletin", "Baby B learning bulletin"))
+    assert build.build([src], built, jobs=1).written
     fresh = tmp_path / "fresh"
     build.build([src], fresh, jobs=1)
     assert tree(built / "export") == tree(fresh / "export")

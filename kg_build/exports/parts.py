@@ -82,12 +82,21 @@ def write(folder: Path, key: str, files: dict[str, bytes], parts: ReviewParts) -
         (folder / f"{key}.{suffix}").write_bytes(data)
         digests[suffix] = [len(data), hashlib.sha256(data).hexdigest()]
     parts.files = digests
-    record = {"review": parts.review, "triples": parts.triples, "classes": parts.classes, "shared": parts.shared,
-              "files": digests, "modified": parts.modified}
-    data = json.dumps(record, sort_keys=True).encode("utf-8")
+    data = json.dumps(record(parts), sort_keys=True).encode("utf-8")
     # written last: the build takes its presence to mean the other files are there
     (folder / f"{key}.json").write_bytes(data)
     return hashlib.sha256(data).hexdigest()
+
+
+def record(parts: ReviewParts) -> dict:
+    """What <key>.json holds of a review's parts (and the build's summary of every review)."""
+    return {"review": parts.review, "triples": parts.triples, "classes": parts.classes, "shared": parts.shared,
+            "files": parts.files, "modified": parts.modified}
+
+
+def from_record(meta: dict) -> ReviewParts:
+    return ReviewParts(meta["review"], meta["triples"], meta["classes"], meta["shared"], meta["files"],
+                       meta.get("modified", ""))
 
 
 def _read_checked(path: Path, size: int | None, digest: str) -> bytes:
@@ -104,9 +113,7 @@ def _read_checked(path: Path, size: int | None, digest: str) -> bytes:
 
 def read(folder: Path, key: str, digest: str) -> ReviewParts:
     """A cached review's parts, after checking <key>.json against the digest the manifest holds."""
-    meta = json.loads(_read_checked(folder / f"{key}.json", None, digest))
-    return ReviewParts(meta["review"], meta["triples"], meta["classes"], meta["shared"], meta["files"],
-                       meta.get("modified", ""))
+    return from_record(json.loads(_read_checked(folder / f"{key}.json", None, digest)))
 
 
 def read_part(folder: Path, key: str, suffix: str, parts: ReviewParts) -> bytes:

@@ -26,10 +26,13 @@ def create_store(path: Path, nquads_file: Path) -> None:
     _drop_logs(path)
 
 
-def update_store(old: Path, new: Path, remove: list[str], add: list[Path]) -> None:
+def update_store(old: Path, new: Path, remove: list[str], add: list[Path],
+                 replace: dict[str, list[ox.Quad]] | None = None) -> None:
     """A new store at `new`: a checkpoint of the store at `old` (hard links to its immutable files,
-    so it costs no copy, and `old` is never written), with the named graphs `remove` dropped and the
-    N-Quads files `add` loaded."""
+    so it costs no copy, and `old` is never written), with the named graphs `remove` dropped, the
+    N-Quads files `add` loaded, and each graph of `replace` made to hold exactly the quads given by
+    removing and adding only the quads that differ (the dataset description: four triples a review, of
+    which a one-review edit changes a few; dropping and loading it whole took 1.5 s at 10,000)."""
     source = ox.Store.read_only(str(old))
     source.backup(str(new))
     del source
@@ -38,6 +41,13 @@ def update_store(old: Path, new: Path, remove: list[str], add: list[Path]) -> No
         store.remove_graph(ox.NamedNode(graph))
     for f in add:
         store.load(path=str(f), format=ox.RdfFormat.N_QUADS)
+    for graph, quads in (replace or {}).items():
+        name = ox.NamedNode(graph)
+        before = set(store.quads_for_pattern(None, None, None, name))
+        after = set(quads)
+        for q in before - after:
+            store.remove(q)
+        store.extend(after - before)
     store.flush()
     del store
     _drop_logs(new)
