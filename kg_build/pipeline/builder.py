@@ -291,8 +291,11 @@ def _cached(out: Path, entry: dict | None, key: str, display: str,
 @lru_cache(maxsize=2)
 def _support_nquads(common: str) -> bytes:
     """The ontology and the vocabularies as canonical N-Quads in their named graphs."""
+    vocab = ox.NamedNode(VOCAB_GRAPH)  # the vocabularies hold no blank nodes: pyoxigraph writes them as parsed
+    text = rdfio.serialized([ox.Quad(q.subject, q.predicate, q.object, vocab) for q in ontology.vocabulary_quads()],
+                            ox.RdfFormat.N_QUADS).decode("utf-8")
     lines = (rdfio.nquads_lines(ontology.load_ontology(), URIRef(ONTOLOGY_GRAPH))
-             + rdfio.nquads_lines(ontology.load_vocabularies(), URIRef(VOCAB_GRAPH)))
+             + sorted(set(text.splitlines()) - {""}))
     return rdfio.nquads_text(lines).encode("utf-8")
 
 

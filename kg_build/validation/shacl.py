@@ -129,14 +129,16 @@ def support_graph() -> Graph:
     the class hierarchy (class targets and sh:class follow rdfs:subClassOf) and each concept's
     scheme (the concept-scheme shapes check skos:inScheme). Labels and definitions are left out:
     no shape reads them, and every triple here is scanned again for each review (built once)."""
-    key = id(ontology.load_ontology()), id(ontology.load_vocabularies())
+    onto = ontology.load_ontology()
+    key = id(onto), id(ontology.schemes())  # both cached until ontology.clear_caches()
     if key not in _SUPPORT:
         _SUPPORT.clear()
         g = Graph()
-        for source in (ontology.load_ontology(), ontology.load_vocabularies()):
-            for p in SUPPORT_PREDICATES:
-                for t in source.triples((None, p, None)):
-                    g.add(t)
+        for p in SUPPORT_PREDICATES:
+            for t in onto.triples((None, p, None)):
+                g.add(t)
+        # the vocabularies' triples as pyoxigraph parses them: no rdflib graph of them is needed here
+        g.addN((*t, g) for t in ontology.vocabulary_triples(tuple(str(p) for p in SUPPORT_PREDICATES)))
         _SUPPORT[key] = g
     return _SUPPORT[key]
 
