@@ -191,9 +191,10 @@ def test_a_rebuild_drops_the_graph_of_a_removed_review(tmp_path):
     graphs = {g.value for g in ox.Store.read_only(str(out / "store")).named_graphs()}
     assert str(iris.review("testshire-2021-baby-b")) not in graphs
     assert str(iris.review("testshire-2020-child-a")) in graphs
-    # one review's files, and the summary of the reviews' cache metadata
-    assert len({p.name.split(".", 1)[0] for p in (out / "cache").iterdir() if p.name != build.SUMMARY}) == 1
-    assert (out / "cache" / build.SUMMARY).is_file()
+    # one review's files, the summary of the reviews' cache metadata and the description's N-Quads
+    kept = (build.SUMMARY, build.DESCRIPTION)
+    assert len({p.name.split(".", 1)[0] for p in (out / "cache").iterdir() if p.name not in kept}) == 1
+    assert all((out / "cache" / name).is_file() for name in kept)
 
 
 def test_a_build_without_exports_writes_the_store_only_and_export_says_why(tmp_path):

@@ -130,26 +130,39 @@ def test_a_damaged_cache_file_is_rebuilt(tmp_path, src, built, damage):
     assert tree(built / "cache") == tree(fresh / "cache")
 
 
+def _store_quads(store: Path) -> tuple[int, set[str]]:
+    """The store's size and its quads without blank nodes (each load labels the ontology's afresh)."""
+    quads = [str(q) for q in ox.Store.read_only(str(store))]
+    return len(quads), {q for q in quads if "_:" not in q}
+
+
 @pytest.mark.parametrize("damage", ["flip", "delete", "not-a-dict"])
-def test_a_damaged_summary_of_the_cache_is_ignored(tmp_path, src, built, damage):
-    summary = built / "cache" / build.SUMMARY
+@pytest.mark.parametrize("name", ["summary", "description"])
+def test_a_damaged_summary_or_description_in_the_cache_is_ignored(tmp_path, src, built, damage, name):
+    """cache/summary.json (every review's cache metadata) and cache/description.nq (the description as
+    the store holds it) spare a rebuild work; damaged, they are not used."""
+    file = built / "cache" / (build.SUMMARY if name == "summary" else build.DESCRIPTION)
     if damage == "flip":
-        data = summary.read_bytes()
-        summary.write_bytes(data[:50] + bytes([data[50] ^ 1]) + data[51:])
+        data = file.read_bytes()
+        file.write_bytes(data[:50] + bytes([data[50] ^ 1]) + data[51:])
     elif damage == "delete":
-        summary.unlink()
-    else:  # valid JSON of the wrong shape, with the digest the manifest expects
-        summary.write_text("[]")
+        file.unlink()
+    else:  # another content, with the digest the manifest expects
+        file.write_text("[]")
         manifest = json.loads((built / "manifest.json").read_text())
-        manifest["summary_sha256"] = hashlib.sha256(b"[]").hexdigest()
+        manifest[f"{name}_sha256"] = hashlib.sha256(b"[]").hexdigest()
         (built / "manifest.json").write_text(json.dumps(manifest))
     f = src / "minimal-review.yaml"
     f.write_text(f.read_text().replace("Baby B bulletin", "Baby B learning bulletin"))
-    assert build.build([src], built, jobs=1).written
+    again = build.build([src], built, jobs=1)
+    # not N-Quads, though its digest matches: the store is loaded anew, with a notice
+    assert again.written and again.store_update == ("loaded" if name == "description" and damage == "not-a-dict"
+                                                     else "replaced graphs"), again.notices
     fresh = tmp_path / "fresh"
     build.build([src], fresh, jobs=1)
     assert tree(built / "export") == tree(fresh / "export")
     assert tree(built / "cache") == tree(fresh / "cache")
+    assert _store_quads(built / "store") == _store_quads(fresh / "store")
 
 
 # -- D10: a damaged store is loaded anew; a query on it says what to do ---------------------------

@@ -157,7 +157,8 @@ def description(reviews, shared: list, support_triples: int) -> list[ox.Triple]:
     add(ox.Triple(d, void("triples"), _integer(review_triples)))
     add(ox.Triple(d, dcterms("extent"), ox.Literal(f"{len(reviews)} reviews", language="en")))
     for cls, n in _class_counts(reviews, shared).items():
-        part = ox.BlankNode(f"class-{hashlib.sha256(cls.encode()).hexdigest()[:16]}")
+        # an IRI, not a blank node: the store keeps it as written, so a rebuild can remove it by its text
+        part = N(f"{DATASET_GRAPH}/class/{hashlib.sha256(cls.encode()).hexdigest()[:16]}")
         add(ox.Triple(d, void("classPartition"), part))
         add(ox.Triple(part, void("class"), N(cls)))
         add(ox.Triple(part, void("entities"), _integer(n)))
@@ -185,8 +186,8 @@ def description(reviews, shared: list, support_triples: int) -> list[ox.Triple]:
 
 
 def description_nquads(triples: list[ox.Triple]) -> bytes:
-    """The description as sorted N-Quads in its named graph. Its blank nodes (class partitions) are
-    labelled from their class, so the same build gives the same bytes without a canonical relabelling."""
+    """The description as sorted N-Quads in its named graph (it has no blank nodes: a class partition
+    is named from its class)."""
     from kg_build.model import rdfio
 
     graph = ox.NamedNode(DATASET_GRAPH)

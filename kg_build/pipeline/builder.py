@@ -248,17 +248,26 @@ def _read_manifest(out: Path) -> dict:
 #: every review's cached metadata (what <key>.json holds) in one file of the cache, so that a build
 #: reads one file rather than one a review (10,000 files took 1.3 s of a one-review rebuild)
 SUMMARY = "summary.json"
+#: the dataset description's N-Quads as the last build wrote them into the store, so that the next
+#: build changes only the lines that differ without reading the graph back (0.6 s at 10,000)
+DESCRIPTION = "description.nq"
+
+
+def _checked_cache_file(out: Path, name: str, digest: str | None) -> bytes | None:
+    """A file of the previous build's cache whose SHA-256 its manifest recorded; None if it is missing
+    or differs."""
+    try:
+        data = (out / CACHE / name).read_bytes() if digest else None
+    except OSError:
+        return None
+    return data if data is not None and hashlib.sha256(data).hexdigest() == digest else None
 
 
 def _read_summary(out: Path, previous: dict) -> dict[str, dict]:
     """The previous build's summary of its reviews' cache metadata, by key; {} if it is missing, or
     does not match the digest its manifest recorded (each review's own file is read then)."""
-    digest = previous.get("summary_sha256")
-    try:
-        data = (out / CACHE / SUMMARY).read_bytes() if digest else b""
-    except OSError:
-        return {}
-    if not data or hashlib.sha256(data).hexdigest() != digest:
+    data = _checked_cache_file(out, SUMMARY, previous.get("summary_sha256"))
+    if not data:
         return {}
     try:
         summary = json.loads(data)
@@ -534,13 +543,14 @@ def _write_once(out: Path, staging: Path, result: BuildResult, previous: dict, c
                 result.notices.append(f"{out / 'store'}: {why} since the last build; loaded the store anew")
     if incremental:
         try:
-            graph = ox.NamedNode(DATASET_GRAPH)
+            old_description = _checked_cache_file(out, DESCRIPTION, previous.get("description_sha256"))
             update_store(out / "store", staging / "store",
                          remove=[str(iris.review(i))
-                                 for i in sorted({*gone, *(r.review_id for r in changed)} & set(before))],
+                                 for i in sorted({*gone, *(r.review_id for r in changed)} & set(before))]
+                         + ([] if old_description is not None else [DATASET_GRAPH]),
                          add=[r.cache_file("nq") for r in changed],
-                         replace={DATASET_GRAPH: [ox.Quad(t.subject, t.predicate, t.object, graph) for t in described]})
-        except (OSError, RuntimeError, ValueError) as exc:  # pyoxigraph's errors for a store it cannot read
+                         changes=[(old_description or b"", described_nquads)])
+        except (OSError, RuntimeError, ValueError, SyntaxError) as exc:  # pyoxigraph: a store or text it cannot read
             if "No space left" in str(exc):
                 raise
             result.notices.append(f"{out / 'store'}: cannot be read ({str(exc).splitlines()[0]}); "
@@ -561,7 +571,9 @@ def _write_once(out: Path, staging: Path, result: BuildResult, previous: dict, c
         (staging / "export" / "void.ttl").write_bytes(describe_dataset(described, export_files))
     summary = json.dumps({r.key: export_parts.record(r.parts) for r in reviews}, sort_keys=True).encode("utf-8")
     (staging / "new" / SUMMARY).write_bytes(summary)
+    (staging / "new" / DESCRIPTION).write_bytes(described_nquads)
     manifest: dict[str, Any] = {
+        "description_sha256": hashlib.sha256(described_nquads).hexdigest(),
         "summary_sha256": hashlib.sha256(summary).hexdigest(),
         "version": __version__,
         "fingerprint": common,
@@ -584,7 +596,7 @@ def _write_once(out: Path, staging: Path, result: BuildResult, previous: dict, c
     folder.publish(staging, out, staging / "new")
     keep = {r.key for r in reviews}
     for cached in (out / CACHE).iterdir():
-        if cached.name.split(".", 1)[0] not in keep and cached.name != SUMMARY:
+        if cached.name.split(".", 1)[0] not in keep and cached.name not in (SUMMARY, DESCRIPTION):
             cached.unlink()
     result.timings.update({"export": t1 - t0, "store": t2 - t1, "describe": t3 - t2, "sync": t4 - t3,
                            "swap": time.perf_counter() - t4})
