@@ -182,7 +182,7 @@ def description(reviews, shared: list, support_triples: int) -> list[ox.Triple]:
     for f in FORMATS.values():
         count = dataset if f.scope == DATASET else merged
         add(ox.Triple(_distribution(f.filename), triples, _integer(count)))
-    return sorted(set(out), key=str)
+    return list(dict.fromkeys(out))  # each once; description_nquads sorts the lines it writes
 
 
 def description_nquads(triples: list[ox.Triple]) -> bytes:

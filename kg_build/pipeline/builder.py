@@ -70,6 +70,7 @@ class ReviewBuild:
     meta_sha256: str = ""  # SHA-256 of <key>.json, which records the size and SHA-256 of the others
     id_pos: tuple[int, int] = (0, 0)  # line and column of review.id in its file
     _parts: export_parts.ReviewParts | None = None
+    summary_line: bytes = b""  # its line of the previous build's summary, written again as it was
 
     @property
     def cache_folder(self) -> Path:
@@ -247,7 +248,7 @@ def _read_manifest(out: Path) -> dict:
 
 #: every review's cached metadata (what <key>.json holds) in one file of the cache, so that a build
 #: reads one file rather than one a review (10,000 files took 1.3 s of a one-review rebuild)
-SUMMARY = "summary.json"
+SUMMARY = "summary.jsonl"  # one line a review, [key, metadata], sorted by key
 #: the dataset description's N-Quads as the last build wrote them into the store, so that the next
 #: build changes only the lines that differ without reading the graph back (0.6 s at 10,000)
 DESCRIPTION = "description.nq"
@@ -263,26 +264,30 @@ def _checked_cache_file(out: Path, name: str, digest: str | None) -> bytes | Non
     return data if data is not None and hashlib.sha256(data).hexdigest() == digest else None
 
 
-def _read_summary(out: Path, previous: dict) -> dict[str, dict]:
+def _read_summary(out: Path, previous: dict) -> dict[str, tuple[dict, bytes]]:
     """The previous build's summary of its reviews' cache metadata, by key; {} if it is missing, or
-    does not match the digest its manifest recorded (each review's own file is read then)."""
+    does not match the digest its manifest recorded (each review's own file is read then). Each
+    review's metadata comes with its line, which the next summary takes as it is."""
     data = _checked_cache_file(out, SUMMARY, previous.get("summary_sha256"))
-    if not data:
-        return {}
-    try:
-        summary = json.loads(data)
-    except ValueError:
-        return {}
-    return summary if isinstance(summary, dict) else {}
+    summary: dict[str, tuple[dict, bytes]] = {}
+    for line in (data or b"").splitlines():
+        try:
+            key, meta = json.loads(line)
+        except (ValueError, TypeError):
+            return {}
+        if not (isinstance(key, str) and isinstance(meta, dict)):
+            return {}
+        summary[key] = (meta, line)
+    return summary
 
 
 def _cached(out: Path, entry: dict | None, key: str, display: str,
-            summary: dict[str, dict] | None = None) -> ReviewBuild | None:
+            summary: dict[str, tuple[dict, bytes]] | None = None) -> ReviewBuild | None:
     """The previous build of a file whose key is unchanged, from the manifest and out/cache. Its
     metadata file is written last (kg_build/exports/parts.py), so its presence means the others were
     written; their content is checked when they are read. A review the checked summary holds takes its
     metadata from there."""
-    meta = (summary or {}).get(key)
+    meta, line = (summary or {}).get(key, (None, b""))
     if not entry or entry.get("key") != key or (meta is None and not (out / CACHE / f"{key}.json").is_file()):
         return None
     problems = [Problem(**{**p, "file": display if p["file"] == entry["file"] else p["file"]})
@@ -293,7 +298,11 @@ def _cached(out: Path, entry: dict | None, key: str, display: str,
                       id_pos=tuple(at) if isinstance(at, list) and len(at) == 2 and all(isinstance(x, int) for x in at)
                       else (0, 0))
     if meta is not None:
-        hit._parts = export_parts.from_record(meta)
+        try:
+            hit._parts = export_parts.from_record(meta)
+        except (KeyError, TypeError):  # a line of another shape: the review's own file is read
+            return _cached(out, entry, key, display)
+        hit.summary_line = line
     return hit
 
 
@@ -569,7 +578,9 @@ def _write_once(out: Path, staging: Path, result: BuildResult, previous: dict, c
     t2 = time.perf_counter()
     if exports:
         (staging / "export" / "void.ttl").write_bytes(describe_dataset(described, export_files))
-    summary = json.dumps({r.key: export_parts.record(r.parts) for r in reviews}, sort_keys=True).encode("utf-8")
+    lines = {r.key: r.summary_line or json.dumps([r.key, export_parts.record(r.parts)], sort_keys=True).encode("utf-8")
+             for r in reviews}
+    summary = b"".join(lines[k] + b"\n" for k in sorted(lines))
     (staging / "new" / SUMMARY).write_bytes(summary)
     (staging / "new" / DESCRIPTION).write_bytes(described_nquads)
     manifest: dict[str, Any] = {
