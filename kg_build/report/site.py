@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from kg_build import atomic
+from kg_build.pipeline.folder import new_staging
 from kg_build.problems import SgkgError
 from kg_build.report import charts
 from kg_build.report.data import REVIEW_QUERIES, ReportData, gather, run_on
@@ -136,19 +136,12 @@ def write(build_dir: Path, out: Path, progress: Callable[[int, int], None] | Non
     a summary: the folder, the number of pages and of reviews."""
     out = check_out(Path(out), Path(build_dir))
     files = render(Path(build_dir), progress)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    staging = new_staging(out)  # readable like any other output; files and folders get the umask
     try:
-        os.chmod(staging, 0o777 & ~atomic.umask())
-        mode = 0o666 & ~atomic.umask()
         for path, body in files.items():
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "wb") as f:
-                f.write(body)
-            os.chmod(target, mode)
-        for folder in {p.parent for p in staging.rglob("*")}:
-            os.chmod(folder, 0o777 & ~atomic.umask())
+            target.write_bytes(body)
         if not os.path.lexists(out):
             os.rename(staging, out)
         elif atomic.exchange(staging, out):
