@@ -5,6 +5,7 @@ owl:versionIRI from the installed distribution's version (pyproject.toml), the o
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,18 +22,9 @@ def _parse(files: list[Path]) -> Graph:
     """The Turtle files in one rdflib graph, with their prefixes bound. pyoxigraph parses them (strictly,
     and 30 times faster than rdflib's parser: 0.34 s of the vocabularies was most of a one-review
     rebuild); the triples are then added to the rdflib graph the rest of the code reads."""
-    g = Graph()
-    terms: dict = {}
-
-    def term(t):
-        n = terms.get(t)
-        if n is None:
-            n = terms[t] = rdfio.rdflib_term(t)
-        return n
-
-    for f in files:
-        parser = ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)
-        g.addN((term(q.subject), term(q.predicate), term(q.object), g) for q in parser)
+    parsers = [ox.parse(path=str(f), format=ox.RdfFormat.TURTLE) for f in files]
+    g = rdfio.rdflib_graphs(itertools.chain.from_iterable(parsers)).get("") or Graph()
+    for parser in parsers:  # read to the end: their prefixes are known
         for prefix, namespace in parser.prefixes.items():
             g.bind(prefix, namespace, override=False)
     return g
